@@ -1,0 +1,11 @@
+namespace Viaduct.Shared.Data;
+
+/// <summary>
+/// LISTEN/NOTIFY channels. A notification only wakes an engine early; the rows in their ready state
+/// are the contract, so a lost notification costs one poll interval, never data.
+/// </summary>
+public static class Notifications
+{
+    /// <summary>E1 committed new test_results (payload: file id).</summary>
+    public const string TestResultsReady = "viaduct_test_results_ready";
+}
