@@ -25,6 +25,11 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             file.Property(f => f.ETag).HasColumnName("etag");
             file.Property(f => f.State).HasDefaultValue(FileState.Received);
             file.Property(f => f.CountyStats).HasColumnType("jsonb");
+            file.Property(f => f.RowCount).HasDefaultValue(0);
+            file.Property(f => f.NewCount).HasDefaultValue(0);
+            file.Property(f => f.DuplicateCount).HasDefaultValue(0);
+            file.Property(f => f.BadCount).HasDefaultValue(0);
+            file.Property(f => f.Attempts).HasDefaultValue(0);
             file.Property(f => f.ReceivedAt).HasDefaultValueSql("now()");
             file.HasIndex(f => new { f.Bucket, f.ObjectKey, f.ETag }).IsUnique();
             // The same content under another key is recognised; only one processed file may hold it.

@@ -156,11 +156,15 @@ namespace Viaduct.Migrations.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("attempts");
 
                     b.Property<int>("BadCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("bad_count");
 
                     b.Property<string>("Bucket")
@@ -181,7 +185,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("county_stats");
 
                     b.Property<int>("DuplicateCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("duplicate_count");
 
                     b.Property<long?>("DuplicateOfFileId")
@@ -206,7 +212,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("failed_at");
 
                     b.Property<int>("NewCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("new_count");
 
                     b.Property<string>("ObjectKey")
@@ -229,7 +237,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasDefaultValueSql("now()");
 
                     b.Property<int>("RowCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("row_count");
 
                     b.Property<long?>("SizeBytes")

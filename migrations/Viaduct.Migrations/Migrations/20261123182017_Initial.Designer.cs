@@ -12,7 +12,7 @@ using Viaduct.Shared.Data;
 namespace Viaduct.Migrations.Migrations
 {
     [DbContext(typeof(ViaductDbContext))]
-    [Migration("20261123181336_Initial")]
+    [Migration("20261123182017_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -159,11 +159,15 @@ namespace Viaduct.Migrations.Migrations
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("attempts");
 
                     b.Property<int>("BadCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("bad_count");
 
                     b.Property<string>("Bucket")
@@ -184,7 +188,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("county_stats");
 
                     b.Property<int>("DuplicateCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("duplicate_count");
 
                     b.Property<long?>("DuplicateOfFileId")
@@ -209,7 +215,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("failed_at");
 
                     b.Property<int>("NewCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("new_count");
 
                     b.Property<string>("ObjectKey")
@@ -232,7 +240,9 @@ namespace Viaduct.Migrations.Migrations
                         .HasDefaultValueSql("now()");
 
                     b.Property<int>("RowCount")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("row_count");
 
                     b.Property<long?>("SizeBytes")
