@@ -33,8 +33,9 @@ public sealed class EclrsFormatException : Exception
             return new EclrsFormatException("the first line is empty: expected an ECLRS header (v1, v2 or v3)");
         }
 
+        // The first line of a file without a header is a patient row: the reason names columns, never values.
         return new EclrsFormatException(
-            $"the first line is not a known ECLRS header (v1, v2 or v3): {Difference(firstLine)}. First line: \"{Truncate(firstLine, 200)}\"");
+            $"the first line is not a known ECLRS header (v1, v2 or v3): {Difference(firstLine)}");
     }
 
     // Points at the first column that differs from the version with the same column count, which is usually
@@ -56,7 +57,8 @@ public sealed class EclrsFormatException : Exception
                 var found = firstLine[range];
                 if (!found.SequenceEqual(expected[index]))
                 {
-                    return $"it has {columns} columns like v{(int)version}, but column {index + 1} is \"{Truncate(found, 40)}\" where v{(int)version} has \"{expected[index]}\"";
+                    var what = IsColumnName(found) ? $"is \"{found}\"" : "is not a column name";
+                    return $"it has {columns} columns like v{(int)version}, but column {index + 1} {what} where v{(int)version} has \"{expected[index]}\"";
                 }
 
                 index++;
@@ -68,6 +70,16 @@ public sealed class EclrsFormatException : Exception
         return $"it has {columns} columns, where v1 has {EclrsColumns.For(EclrsVersion.V1).Count}, v2 {EclrsColumns.For(EclrsVersion.V2).Count} and v3 {EclrsColumns.CanonicalCount}";
     }
 
-    private static string Truncate(ReadOnlySpan<char> text, int length) =>
-        text.Length <= length ? text.ToString() : string.Concat(text[..length], "...");
+    private static bool IsColumnName(ReadOnlySpan<char> value)
+    {
+        foreach (var name in EclrsColumns.Canonical)
+        {
+            if (value.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,4 +1,4 @@
-// Not Sylvan.Data.Csv: it cannot report an unclosed quote as one bad row and resume at the next physical line (Lax mode silently joins the rest of the file, Standard mode throws and loses every later row).
+// Not Sylvan.Data.Csv: it cannot flag an unclosed quote and resume at the next physical line (Lax mode silently swallows the rest of the file into one field; Standard mode throws, losing every later row).
 using System.Buffers;
 using System.Security.Cryptography;
 
@@ -27,12 +27,17 @@ public sealed class EclrsReader : IDisposable
     private readonly int _maxRowLength;
     private readonly int _expectedFields;
     private readonly int[] _filePositions;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     // Where each field's content lies in the buffer, and whether it holds doubled quotes still to be undone.
     private readonly int[] _fieldStart;
     private readonly int[] _fieldLength;
     private readonly bool[] _fieldEscaped;
     private readonly string?[] _values;
+
+    // The previous string made for each field: consecutive rows repeat most values (lab, facility, test), and
+    // comparing a few characters is cheaper than allocating and later collecting another copy.
+    private readonly string?[] _previousValues;
 
     private char[] _buffer;
     private int _start; // first character not yet consumed
@@ -75,6 +80,7 @@ public sealed class EclrsReader : IDisposable
         _fieldLength = new int[_expectedFields];
         _fieldEscaped = new bool[_expectedFields];
         _values = new string?[_expectedFields];
+        _previousValues = new string?[_expectedFields];
     }
 
     /// <summary>The header's version; every row is read through the canonical (v3) positions regardless.</summary>
@@ -229,7 +235,9 @@ public sealed class EclrsReader : IDisposable
             }
         }
 
-        SHA256.HashData(bytes[..written], destination);
+        // One reused hash object: a one-shot hash pays OpenSSL's set-up again for every row.
+        _hash.AppendData(bytes[..written]);
+        _hash.GetHashAndReset(destination);
     }
 
     public void Dispose()
@@ -240,6 +248,7 @@ public sealed class EclrsReader : IDisposable
         }
 
         _disposed = true;
+        _hash.Dispose();
         ArrayPool<char>.Shared.Return(_buffer);
         _buffer = [];
         if (_hashBuffer is not null)
@@ -560,7 +569,18 @@ public sealed class EclrsReader : IDisposable
             return string.Empty;
         }
 
-        return _fieldEscaped[position] ? value.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : value.ToString();
+        if (_fieldEscaped[position])
+        {
+            return value.ToString().Replace("\"\"", "\"", StringComparison.Ordinal);
+        }
+
+        var previous = _previousValues[position];
+        if (previous is not null && value.SequenceEqual(previous))
+        {
+            return previous;
+        }
+
+        return _previousValues[position] = value.ToString();
     }
 
     private void EnsureRow()

@@ -23,7 +23,9 @@ public static class ViaductHostDefaults
         builder.Services.AddViaductData(builder.Configuration);
 
         var configuration = builder.Configuration;
-        builder.Services.AddSerilog(logger =>
+        // preserveStaticLogger: each host logs through its own logger, not the process-wide Log.Logger,
+        // so hosts sharing a process (tests, benchmarks) never write into each other's sinks.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: logger =>
         {
             logger.ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()

@@ -56,7 +56,7 @@ public sealed class EclrsFixtureTests
     {
         var error = Assert.Throws<EclrsFormatException>(() => OpenFixture("bad_header.txt"));
 
-        Assert.Contains("column 1 is \"badPIDLASTNAME\" where v1 has \"PIDLASTNAME\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 1 is not a column name where v1 has \"PIDLASTNAME\"", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ACME", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LASTNAME||FIRSTNAME", error.Message, StringComparison.Ordinal);
     }

@@ -93,14 +93,15 @@ public sealed class EclrsReaderTests
     }
 
     [Fact]
-    public void Open_ShouldThrow_ForAFileWithoutHeader_QuotingOnlyTheFirstLineTruncated()
+    public void Open_ShouldThrow_ForAFileWithoutHeader_WithoutQuotingThePatientRowItFoundThere()
     {
         var first = Row(EclrsVersion.V3, (C.LastName, "FIRSTROW"), (C.AddressLine1, new string('A', 300)), (C.ResultPositive, "TAIL-OF-FIRST-ROW"));
         var second = Row(EclrsVersion.V3, (C.LastName, "SECONDROW"));
 
         var error = Assert.Throws<EclrsFormatException>(() => Open(first + "\n" + second + "\n"));
 
-        Assert.Contains("FIRSTROW", error.Message, StringComparison.Ordinal);
+        Assert.Contains("column 1 is not a column name where v3 has \"PIDLASTNAME\"", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("FIRSTROW", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("TAIL-OF-FIRST-ROW", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECONDROW", error.Message, StringComparison.Ordinal);
         Assert.True(error.Message.Length < 500, error.Message);

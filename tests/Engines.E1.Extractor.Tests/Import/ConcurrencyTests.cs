@@ -1,0 +1,47 @@
+using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Shared.Data.Model;
+using Viaduct.Testing;
+
+namespace Viaduct.Engines.E1.Extractor.Tests.Import;
+
+public sealed class ConcurrencyTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+{
+    [Fact]
+    public async Task Two_hosts_racing_on_overlapping_and_identical_files_store_every_row_exactly_once()
+    {
+        // Five overlapping 14-day-style windows of 120 rows, sliding by 40, and an identical copy of one.
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.Inbox.PutAsync($"inbox/race-{i}.txt", EclrsText.Rows("RACE", i * 40, 120));
+        }
+
+        await fixture.Inbox.PutAsync("inbox/race-2-copy.txt", EclrsText.Rows("RACE", 80, 120));
+
+        await using var first = await E1Host.StartAsync(fixture);
+        await using var second = await E1Host.StartAsync(fixture);
+        // Both listen, and the second also sweeps the inbox: three paths reach the same files at once.
+        await Task.WhenAll(
+            Task.Run(first.DrainAsync),
+            Task.Run(second.DrainAsync),
+            Task.Run(() => second.Sweeper.SweepOnceAsync(CancellationToken.None)));
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                await Task.WhenAll(first.DrainAsync(), second.DrainAsync());
+                return await fixture.Database.ScalarAsync<long>(
+                    "SELECT count(*) FROM files WHERE object_key LIKE 'inbox/race-%' AND state NOT IN ('processed', 'duplicate')");
+            },
+            unfinished => unfinished == 0, TimeSpan.FromSeconds(60), "every racing file to be finished");
+
+        Assert.Equal(6L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM files WHERE object_key LIKE 'inbox/race-%'"));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM files WHERE object_key IN ('inbox/race-2.txt', 'inbox/race-2-copy.txt') AND state = $1", FileState.Duplicate));
+        // Rows 0..279 exist once each, however the files were split between the hosts.
+        Assert.Equal(280L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE accession_number LIKE 'RACE-%'"));
+        Assert.Equal(280L, await fixture.Database.ScalarAsync<long>("SELECT count(DISTINCT checksum) FROM test_results WHERE accession_number LIKE 'RACE-%'"));
+        Assert.Equal(280L, await fixture.Database.ScalarAsync<long>(
+            "SELECT sum(new_count) FROM files WHERE object_key LIKE 'inbox/race-%' AND state = 'processed'"));
+        Assert.Equal(280L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts a JOIN test_results t ON t.checksum = a.checksum WHERE t.accession_number LIKE 'RACE-%'"));
+    }
+}

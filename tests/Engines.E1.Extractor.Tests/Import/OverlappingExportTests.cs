@@ -1,0 +1,48 @@
+using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Engines.E1.Extractor.Tests.Support;
+
+namespace Viaduct.Engines.E1.Extractor.Tests.Import;
+
+public sealed class OverlappingExportTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+{
+    [Fact]
+    public async Task An_overlapping_export_adds_only_its_new_rows_and_moves_last_seen_of_the_others()
+    {
+        await fixture.Inbox.PutAsync("inbox/day1.txt", EclrsText.Rows("WINDOW", 0, 10));
+        await using var e1 = await E1Host.StartAsync(fixture);
+        await e1.DrainAsync();
+        await fixture.Inbox.PutAsync("inbox/day2.txt", EclrsText.Rows("WINDOW", 4, 10));
+        await e1.DrainAsync();
+
+        var day1 = await FileRow.ByKeyAsync(fixture.Database, "inbox/day1.txt");
+        var day2 = await FileRow.ByKeyAsync(fixture.Database, "inbox/day2.txt");
+        Assert.Equal(("processed", 10, 4, 6), (day2.State, day2.Rows, day2.New, day2.Duplicate));
+        Assert.Equal(14L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE accession_number LIKE 'WINDOW-%'"));
+        Assert.Equal(6L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $2", day1.Id, day2.Id));
+        Assert.Equal(4L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $1", day1.Id));
+        Assert.Equal(4L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $1", day2.Id));
+    }
+
+    [Fact]
+    public async Task A_v1_row_reappearing_in_a_v3_file_is_a_duplicate()
+    {
+        await fixture.Inbox.PutAsync("inbox/old-format.txt", EclrsText.File(EclrsVersion.V1,
+            EclrsText.Row(EclrsVersion.V1, "VERSIONS-1"), EclrsText.Row(EclrsVersion.V1, "VERSIONS-2")));
+        await using var e1 = await E1Host.StartAsync(fixture);
+        await e1.DrainAsync();
+        await fixture.Inbox.PutAsync("inbox/new-format.txt", EclrsText.File(EclrsVersion.V3,
+            EclrsText.Row(EclrsVersion.V3, "VERSIONS-1"), EclrsText.Row(EclrsVersion.V3, "VERSIONS-3")));
+        await fixture.Inbox.PutAsync("inbox/middle-format.txt", EclrsText.File(EclrsVersion.V2,
+            EclrsText.Row(EclrsVersion.V2, "VERSIONS-2"), EclrsText.Row(EclrsVersion.V2, "VERSIONS-3")));
+        await e1.DrainAsync();
+
+        var v3 = await FileRow.ByKeyAsync(fixture.Database, "inbox/new-format.txt");
+        var v2 = await FileRow.ByKeyAsync(fixture.Database, "inbox/middle-format.txt");
+        Assert.Equal((1, 1), (v3.New, v3.Duplicate));
+        Assert.Equal((0, 2), (v2.New, v2.Duplicate));
+        Assert.Equal(3L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE accession_number LIKE 'VERSIONS-%'"));
+    }
+}
