@@ -23,7 +23,6 @@ public sealed class EclrsReader : IDisposable
     private const string EmptyLineError = "line is empty";
 
     private readonly TextReader _reader;
-    private readonly bool _leaveOpen;
     private readonly int _maxRowLength;
     private readonly int _expectedFields;
     private readonly int[] _filePositions;
@@ -58,10 +57,9 @@ public sealed class EclrsReader : IDisposable
     private Row _heldRow;
     private bool _hasHeldRow;
 
-    private EclrsReader(TextReader reader, bool leaveOpen, int bufferSize, int maxRowLength)
+    private EclrsReader(TextReader reader, int bufferSize, int maxRowLength)
     {
         _reader = reader;
-        _leaveOpen = leaveOpen;
         _maxRowLength = maxRowLength;
         _buffer = ArrayPool<char>.Shared.Rent(bufferSize);
         try
@@ -119,22 +117,19 @@ public sealed class EclrsReader : IDisposable
     }
 
     /// <summary>
-    /// Opens an ECLRS file: reads and checks the header line, so the version is known at once. Disposing the
-    /// returned reader disposes <paramref name="reader"/>.
+    /// Opens an ECLRS file: reads and checks the header line, so the version is known at once. The caller keeps
+    /// ownership of <paramref name="reader"/>: disposing the returned reader does not dispose it, so a stream
+    /// under it can still be used afterwards (say, to finish a content hash).
     /// </summary>
     /// <exception cref="EclrsFormatException">The input is empty or its first line is not a known header.</exception>
-    public static EclrsReader Open(TextReader reader) => Open(reader, leaveOpen: false);
+    public static EclrsReader Open(TextReader reader) => Open(reader, DefaultBufferSize, DefaultMaxRowLength);
 
-    /// <inheritdoc cref="Open(TextReader)"/>
-    public static EclrsReader Open(TextReader reader, bool leaveOpen) =>
-        Open(reader, leaveOpen, DefaultBufferSize, DefaultMaxRowLength);
-
-    internal static EclrsReader Open(TextReader reader, bool leaveOpen, int bufferSize, int maxRowLength)
+    internal static EclrsReader Open(TextReader reader, int bufferSize, int maxRowLength)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRowLength, 1);
-        return new EclrsReader(reader, leaveOpen, bufferSize, maxRowLength);
+        return new EclrsReader(reader, bufferSize, maxRowLength);
     }
 
     /// <summary>Moves to the next row, good or bad; false at the end of the input.</summary>
@@ -255,11 +250,6 @@ public sealed class EclrsReader : IDisposable
         {
             ArrayPool<byte>.Shared.Return(_hashBuffer);
             _hashBuffer = null;
-        }
-
-        if (!_leaveOpen)
-        {
-            _reader.Dispose();
         }
     }
 

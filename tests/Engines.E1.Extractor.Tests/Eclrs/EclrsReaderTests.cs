@@ -376,7 +376,7 @@ public sealed class EclrsReaderTests
     {
         var stray = Row(EclrsVersion.V1, (C.LastName, "\"DOE"));
         var rows = new[] { stray }.Concat(Enumerable.Repeat(Good, 200)).ToArray();
-        using var reader = EclrsReader.Open(new StringReader(File(EclrsVersion.V1, rows)), leaveOpen: false, bufferSize: 1024, maxRowLength: 4096);
+        using var reader = EclrsReader.Open(new StringReader(File(EclrsVersion.V1, rows)), bufferSize: 1024, maxRowLength: 4096);
 
         Assert.True(reader.Read());
         Assert.Equal("a quoted field is not closed within 4096 characters", reader.Error);
@@ -396,7 +396,7 @@ public sealed class EclrsReaderTests
     public void Read_ShouldThrow_WhenALineIsLongerThanAnyRowCanBe()
     {
         var text = File(EclrsVersion.V1, Good, Good + new string('x', 10_000), Good);
-        using var reader = EclrsReader.Open(new StringReader(text), leaveOpen: false, bufferSize: 1024, maxRowLength: 4096);
+        using var reader = EclrsReader.Open(new StringReader(text), bufferSize: 1024, maxRowLength: 4096);
 
         Assert.True(reader.Read());
         var error = Assert.Throws<EclrsFormatException>(() => reader.Read());
@@ -427,7 +427,7 @@ public sealed class EclrsReaderTests
             Assert.NotEmpty(expected);
             foreach (var bufferSize in Enumerable.Range(1, 40).Concat([127, 128, 1000, 1500]))
             {
-                using var reader = EclrsReader.Open(new StringReader(text), leaveOpen: false, bufferSize, EclrsReader.DefaultMaxRowLength);
+                using var reader = EclrsReader.Open(new StringReader(text), bufferSize, EclrsReader.DefaultMaxRowLength);
                 Assert.Equal(expected, Observe(reader));
             }
         }
@@ -461,16 +461,16 @@ public sealed class EclrsReaderTests
     }
 
     [Fact]
-    public void Dispose_ShouldDisposeTheTextReader_UnlessLeftOpen()
+    public void Dispose_ShouldLeaveTheTextReaderToItsOwner()
     {
-        var owned = new StringReader(File(EclrsVersion.V1, Good));
-        var leftOpen = new StringReader(File(EclrsVersion.V1, Good));
+        var text = new StringReader(File(EclrsVersion.V1, Good) + "AFTER");
+        var reader = EclrsReader.Open(text);
+        Assert.True(reader.Read());
 
-        EclrsReader.Open(owned).Dispose();
-        EclrsReader.Open(leftOpen, leaveOpen: true).Dispose();
+        reader.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => owned.Peek());
-        leftOpen.Peek();
+        Assert.Throws<ObjectDisposedException>(() => reader.Read());
+        Assert.Equal(-1, text.Peek()); // still open: the reader had read it all, but did not dispose it
     }
 
     private sealed class CountingReader(string text) : TextReader

@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Viaduct.Cli;
+
+var root = new RootCommand("Viaduct: carry lab result files from S3 to a case-management system.")
+{
+    GenerateCommand.Create(),
+    UploadCommand.Create(),
+    FilesCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
