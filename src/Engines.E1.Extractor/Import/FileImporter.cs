@@ -63,7 +63,7 @@ public sealed class FileImporter(
         EclrsReader eclrs;
         try
         {
-            eclrs = EclrsReader.Open(text, leaveOpen: true);
+            eclrs = EclrsReader.Open(text);
         }
         catch (EclrsFormatException ex)
         {
