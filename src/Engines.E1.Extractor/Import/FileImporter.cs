@@ -60,26 +60,23 @@ public sealed class FileImporter(
         await using var content = new Sha256ReadStream(response.ResponseStream);
         using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
 
-        EclrsReader eclrs;
+        EclrsVersion version;
         try
         {
-            eclrs = EclrsReader.Open(text);
+            using var eclrs = EclrsReader.Open(text);
+            version = eclrs.Version;
+            await StageAsync(connection, eclrs, cancellationToken);
         }
         catch (EclrsFormatException ex)
         {
+            // The file itself is unusable (no known header, a line no ECLRS row could be): retrying cannot help.
             await transaction.RollbackAsync(cancellationToken);
             await MarkFailedAsync(fileId, ex.Message, cancellationToken);
             Log.FileRejected(logger, fileId, ex.Message);
             return new ImportOutcome(fileId, ImportStatus.Failed, Reason: ex.Message);
         }
 
-        using (eclrs)
-        {
-            await StageAsync(connection, eclrs, cancellationToken);
-        }
-
         var sha = await content.FinishAsync(cancellationToken);
-        var version = (short)eclrs.Version;
 
         // Two files with the same content racing: the lock makes the second wait and then see the first.
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
@@ -88,14 +85,14 @@ public sealed class FileImporter(
             cancellationToken, sha, fileId);
         if (original is not null)
         {
-            await FinishDuplicateAsync(connection, fileId, original.Value, sha, version, cancellationToken);
+            await FinishDuplicateAsync(connection, fileId, original.Value, sha, (short)version, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Log.DuplicateFile(logger, fileId, original.Value);
             return new ImportOutcome(fileId, ImportStatus.Duplicate, Reason: $"same content as file {original.Value}");
         }
 
-        var statistics = await MergeAsync(connection, fileId, version, cancellationToken);
-        await FinishProcessedAsync(connection, fileId, sha, version, content.BytesRead, statistics, cancellationToken);
+        var statistics = await MergeAsync(connection, fileId, (short)version, cancellationToken);
+        await FinishProcessedAsync(connection, fileId, sha, (short)version, content.BytesRead, statistics, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.ImportFinished(logger, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad);
         return new ImportOutcome(fileId, ImportStatus.Processed, statistics);

@@ -63,6 +63,21 @@ public sealed class BadInputTests(E1Fixture fixture) : IClassFixture<E1Fixture>
         Assert.Equal(("processed", 2), (fixedFile.State, fixedFile.New));
     }
 
+    [Fact]
+    public async Task A_line_longer_than_any_eclrs_row_fails_the_file_without_retrying()
+    {
+        await fixture.Inbox.PutAsync("inbox/runaway.txt", EclrsText.File(EclrsVersion.V3,
+            EclrsText.Row(EclrsVersion.V3, "RUNAWAY-1"), new string('A', 1_100_000)));
+        await using var e1 = await E1Host.StartAsync(fixture);
+        await e1.DrainAsync();
+
+        var file = await FileRow.ByKeyAsync(fixture.Database, "inbox/runaway.txt");
+        Assert.Equal("failed", file.State);
+        Assert.Contains("longer than", file.Error, StringComparison.Ordinal);
+        Assert.Equal(1, await fixture.Database.ScalarAsync<int>("SELECT attempts FROM files WHERE id = $1", file.Id));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE file_id = $1", file.Id));
+    }
+
     private async Task<int[]> LinesAsync(string sql, long fileId)
     {
         var lines = new List<int>();
