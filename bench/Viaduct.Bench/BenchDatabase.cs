@@ -1,0 +1,98 @@
+using Npgsql;
+using Viaduct.Migrations;
+
+namespace Viaduct.Bench;
+
+/// <summary>A database of its own (<c>viaduct_bench_*</c>), migrated, dropped again on dispose.</summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+    private bool _created;
+
+    private BenchDatabase(string admin, string name)
+    {
+        _admin = admin;
+        Name = name;
+        EngineConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 10 }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The benchmark's own connections.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>For the engine: the admin connection string with only the database changed.</summary>
+    public string EngineConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<BenchDatabase> CreateAsync(string adminConnectionString, CancellationToken cancellationToken)
+    {
+        var database = new BenchDatabase(adminConnectionString, "viaduct_bench_" + BenchCommands.NewId());
+        await AdminAsync(adminConnectionString, $"CREATE DATABASE {database.Name}", cancellationToken);
+        database._created = true;
+        return database;
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken) =>
+        await SchemaMigrator.MigrateAsync(
+            new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString, cancellationToken);
+
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The settings psql needs to reach this database (PGHOST, PGPORT, ...), from the connection string.</summary>
+    public IReadOnlyDictionary<string, string> PsqlEnvironment()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PGHOST"] = builder.Host ?? "127.0.0.1",
+            ["PGPORT"] = builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGDATABASE"] = Name,
+        };
+        if (!string.IsNullOrEmpty(builder.Username))
+        {
+            environment["PGUSER"] = builder.Username;
+        }
+
+        if (!string.IsNullOrEmpty(builder.Password))
+        {
+            environment["PGPASSWORD"] = builder.Password;
+        }
+
+        return environment;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (_created)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync(_admin, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", CancellationToken.None);
+        }
+    }
+
+    private static async Task AdminAsync(string admin, string sql, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

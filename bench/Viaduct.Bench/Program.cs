@@ -1,0 +1,3 @@
+using Viaduct.Bench;
+
+return await BenchCommands.RunAsync(args);
