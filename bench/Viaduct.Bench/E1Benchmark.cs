@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 using Viaduct.Samples;
 
 namespace Viaduct.Bench;

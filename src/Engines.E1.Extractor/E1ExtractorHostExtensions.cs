@@ -36,8 +36,10 @@ public static class E1ExtractorHostExtensions
         builder.Services.AddSingleton<FileImporter>();
         builder.Services.AddSingleton<S3EventListener>();
         builder.Services.AddSingleton<InboxSweeper>();
+        builder.Services.AddSingleton<LastSeenCompactor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<S3EventListener>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxSweeper>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LastSeenCompactor>());
         return builder;
     }
 

@@ -55,6 +55,14 @@ public sealed class E1Options
     /// <summary>Objects and unfinished files younger than this are left to their own event.</summary>
     public TimeSpan SweepGracePeriod { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Run the compactor that folds sightings of re-sent rows into abouts' last-seen file and time.</summary>
+    public bool CompactorEnabled { get; set; } = true;
+
+    public TimeSpan CompactInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Files' sightings folded per compaction transaction.</summary>
+    public int CompactBatchFiles { get; set; } = 20;
+
     /// <summary>Longest pause after repeated loop errors (the pause doubles from one second up to this).</summary>
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -74,6 +82,10 @@ public sealed class E1Options
             yield return "E1:SweepInterval must be positive";
         if (SweepGracePeriod < TimeSpan.Zero)
             yield return "E1:SweepGracePeriod must not be negative";
+        if (CompactInterval <= TimeSpan.Zero)
+            yield return "E1:CompactInterval must be positive";
+        if (CompactBatchFiles < 1)
+            yield return "E1:CompactBatchFiles must be at least 1";
         if (MaxErrorBackoff < TimeSpan.FromSeconds(1))
             yield return "E1:MaxErrorBackoff must be at least one second";
         if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromHours(12))

@@ -43,6 +43,12 @@ internal static partial class Log
     [LoggerMessage(1104, LogLevel.Warning, "Could not extend a message's visibility")]
     public static partial void VisibilityExtensionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1300, LogLevel.Debug, "Folded the sightings of {Files} file(s) into {Rows} abouts rows")]
+    public static partial void Compacted(ILogger logger, long files, long rows);
+
+    [LoggerMessage(1301, LogLevel.Error, "Last-seen compaction failed {Failures} time(s) in a row; pausing {Pause}")]
+    public static partial void CompactionFailed(ILogger logger, Exception exception, int failures, TimeSpan pause);
+
     [LoggerMessage(1200, LogLevel.Warning, "Sweep found object of file {FileId} that no event announced")]
     public static partial void SweepFoundObject(ILogger logger, long fileId);
 

@@ -11,6 +11,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
     public DbSet<ImportedFile> Files => Set<ImportedFile>();
     public DbSet<TestResult> TestResults => Set<TestResult>();
     public DbSet<About> Abouts => Set<About>();
+    public DbSet<AboutSighting> AboutSightings => Set<AboutSighting>();
     public DbSet<BadRow> BadRows => Set<BadRow>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
 
@@ -53,6 +54,11 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             about.HasKey(a => a.Checksum);
             // Re-sent exports update last-seen on most rows: room on the page keeps those updates HOT.
             about.HasStorageParameter("fillfactor", 70);
+        });
+
+        modelBuilder.Entity<AboutSighting>(sighting =>
+        {
+            sighting.HasIndex(s => s.SeenAt);
         });
 
         modelBuilder.Entity<BadRow>(bad =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 using Viaduct.Samples;
 
 namespace Viaduct.Cli;

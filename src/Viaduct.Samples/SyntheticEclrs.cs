@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 
 namespace Viaduct.Samples;
 

@@ -52,6 +52,41 @@ namespace Viaduct.Migrations.Migrations
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.AboutSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Checksums")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("checksums");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_id");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_about_sightings");
+
+                    b.HasIndex("SeenAt")
+                        .HasDatabaseName("ix_about_sightings_seen_at");
+
+                    b.ToTable("about_sightings", (string)null);
+                });
+
             modelBuilder.Entity("Viaduct.Shared.Data.Model.BadRow", b =>
                 {
                     b.Property<long>("Id")
@@ -295,14 +330,6 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("accession_number");
 
-                    b.Property<string>("AddressLine1")
-                        .HasColumnType("text")
-                        .HasColumnName("address_line1");
-
-                    b.Property<string>("AddressLine2")
-                        .HasColumnType("text")
-                        .HasColumnName("address_line2");
-
                     b.Property<DateTime?>("AnalyzedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("analyzed_at");
@@ -311,10 +338,6 @@ namespace Viaduct.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("checksum");
-
-                    b.Property<string>("City")
-                        .HasColumnType("text")
-                        .HasColumnName("city");
 
                     b.Property<DateTime?>("CollectedAt")
                         .HasColumnType("timestamp with time zone")
@@ -339,10 +362,6 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("eclrs_version");
 
-                    b.Property<string>("FacilityName")
-                        .HasColumnType("text")
-                        .HasColumnName("facility_name");
-
                     b.Property<long>("FileId")
                         .HasColumnType("bigint")
                         .HasColumnName("file_id");
@@ -350,18 +369,6 @@ namespace Viaduct.Migrations.Migrations
                     b.Property<string>("FirstName")
                         .HasColumnType("text")
                         .HasColumnName("first_name");
-
-                    b.Property<string>("HomePhone")
-                        .HasColumnType("text")
-                        .HasColumnName("home_phone");
-
-                    b.Property<DateTime?>("LabCreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lab_created_at");
-
-                    b.Property<string>("LabPfi")
-                        .HasColumnType("text")
-                        .HasColumnName("lab_pfi");
 
                     b.Property<string>("LastName")
                         .HasColumnType("text")
@@ -371,94 +378,14 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("line_number");
 
-                    b.Property<string>("LocalTestCode")
-                        .HasColumnType("text")
-                        .HasColumnName("local_test_code");
-
-                    b.Property<string>("LocalTestDesc")
-                        .HasColumnType("text")
-                        .HasColumnName("local_test_desc");
-
-                    b.Property<string>("LoincCode")
-                        .HasColumnType("text")
-                        .HasColumnName("loinc_code");
-
-                    b.Property<string>("LoincDesc")
-                        .HasColumnType("text")
-                        .HasColumnName("loinc_desc");
-
-                    b.Property<string>("MessageMasterKey")
-                        .HasColumnType("text")
-                        .HasColumnName("message_master_key");
-
-                    b.Property<string>("MiddleName")
-                        .HasColumnType("text")
-                        .HasColumnName("middle_name");
-
-                    b.Property<DateTime?>("ObservedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("observed_at");
-
                     b.Property<string>("PatientKey")
                         .HasColumnType("text")
                         .HasColumnName("patient_key");
-
-                    b.Property<DateTime?>("PatientUpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("patient_updated_at");
-
-                    b.Property<string>("ProducerLabName")
-                        .HasColumnType("text")
-                        .HasColumnName("producer_lab_name");
-
-                    b.Property<string>("ProviderFirstName")
-                        .HasColumnType("text")
-                        .HasColumnName("provider_first_name");
-
-                    b.Property<string>("ProviderLastName")
-                        .HasColumnType("text")
-                        .HasColumnName("provider_last_name");
 
                     b.Property<string>("RawData")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("raw_data");
-
-                    b.Property<string>("ResultPositive")
-                        .HasColumnType("text")
-                        .HasColumnName("result_positive");
-
-                    b.Property<string>("ResultStatusCode")
-                        .HasColumnType("text")
-                        .HasColumnName("result_status_code");
-
-                    b.Property<string>("ResultText")
-                        .HasColumnType("text")
-                        .HasColumnName("result_text");
-
-                    b.Property<string>("ResultTextShort")
-                        .HasColumnType("text")
-                        .HasColumnName("result_text_short");
-
-                    b.Property<string>("SendingFacilityClia")
-                        .HasColumnType("text")
-                        .HasColumnName("sending_facility_clia");
-
-                    b.Property<string>("SendingFacilityName")
-                        .HasColumnType("text")
-                        .HasColumnName("sending_facility_name");
-
-                    b.Property<string>("Sex")
-                        .HasColumnType("text")
-                        .HasColumnName("sex");
-
-                    b.Property<string>("SpecimenSource")
-                        .HasColumnType("text")
-                        .HasColumnName("specimen_source");
-
-                    b.Property<string>("ZipCode")
-                        .HasColumnType("text")
-                        .HasColumnName("zip_code");
 
                     b.HasKey("Id")
                         .HasName("pk_test_results");

@@ -1,16 +1,13 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
-using Viaduct.Engines.E1.Extractor.Eclrs;
-using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
 using Viaduct.Shared.Data.Model;
 using Viaduct.Shared.Data.Sql;
+using Viaduct.Shared.Eclrs;
 
 namespace Viaduct.Engines.E1.Extractor.Import;
 
@@ -25,7 +22,9 @@ public sealed class FileImporter(
     EngineIdentity identity,
     ILogger<FileImporter> logger)
 {
-    private const string UnknownCounty = "unknown";
+    // Small enough that a chunk's strings die young (a chunk lives while the next one is read), large enough
+    // that its checksum lookup is one cheap round trip.
+    private const int ChunkSize = 2_000;
 
     public async Task<ImportOutcome> ImportAsync(long fileId, CancellationToken cancellationToken)
     {
@@ -38,7 +37,7 @@ public sealed class FileImporter(
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var state = await LockAsync(connection, fileId, cancellationToken);
+        var state = await connection.ScalarAsync<string>("SELECT state FROM files WHERE id = $1 FOR UPDATE SKIP LOCKED", cancellationToken, fileId);
         if (state is null)
         {
             return new ImportOutcome(fileId, ImportStatus.Busy);
@@ -49,23 +48,41 @@ public sealed class FileImporter(
             return new ImportOutcome(fileId, ImportStatus.AlreadyDone);
         }
 
+        // Planning and JIT-compiling the set-based statements costs more than it saves at these sizes.
+        await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
+
         Log.ImportStarted(logger, fileId, target.Bucket, target.Key);
-        using var response = await s3.GetObjectAsync(new GetObjectRequest
+        await using var spool = await ObjectSpool.DownloadAsync(s3, new GetObjectRequest
         {
             BucketName = target.Bucket,
             Key = target.Key,
             VersionId = target.VersionId,
             EtagToMatch = target.ETag.Length == 0 ? null : $"\"{target.ETag}\"",
         }, cancellationToken);
-        await using var content = new Sha256ReadStream(response.ResponseStream);
-        using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var sha = spool.Sha256;
 
+        // Two files with the same content racing: the lock makes the second wait and then see the first.
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
+        var original = await connection.ScalarAsync<long?>(
+            "SELECT id FROM files WHERE content_sha256 = $1 AND state = 'processed' AND id <> $2 LIMIT 1",
+            cancellationToken, sha, fileId);
+        if (original is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await RecordDuplicateAsync(fileId, original.Value, sha, cancellationToken);
+            Log.DuplicateFile(logger, fileId, original.Value);
+            return new ImportOutcome(fileId, ImportStatus.Duplicate, Reason: $"same content as file {original.Value}");
+        }
+
+        using var text = new StreamReader(spool.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        await using var badRows = new BadRowSpool();
         EclrsVersion version;
+        ReadSummary summary;
         try
         {
             using var eclrs = EclrsReader.Open(text);
             version = eclrs.Version;
-            await StageAsync(connection, eclrs, cancellationToken);
+            summary = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, spool.Length, cancellationToken);
         }
         catch (EclrsFormatException ex)
         {
@@ -76,23 +93,8 @@ public sealed class FileImporter(
             return new ImportOutcome(fileId, ImportStatus.Failed, Reason: ex.Message);
         }
 
-        var sha = await content.FinishAsync(cancellationToken);
-
-        // Two files with the same content racing: the lock makes the second wait and then see the first.
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
-        var original = await connection.ScalarAsync<long?>(
-            "SELECT id FROM files WHERE content_sha256 = $1 AND state = 'processed' AND id <> $2 LIMIT 1",
-            cancellationToken, sha, fileId);
-        if (original is not null)
-        {
-            await FinishDuplicateAsync(connection, fileId, original.Value, sha, (short)version, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            Log.DuplicateFile(logger, fileId, original.Value);
-            return new ImportOutcome(fileId, ImportStatus.Duplicate, Reason: $"same content as file {original.Value}");
-        }
-
-        var statistics = await MergeAsync(connection, fileId, (short)version, cancellationToken);
-        await FinishProcessedAsync(connection, fileId, sha, (short)version, content.BytesRead, statistics, cancellationToken);
+        var statistics = await RowMerge.MergeAsync(connection, fileId, summary.Rows, badRows, cancellationToken);
+        await FinishProcessedAsync(connection, fileId, sha, (short)version, spool.Length, statistics, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.ImportFinished(logger, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad);
         return new ImportOutcome(fileId, ImportStatus.Processed, statistics);
@@ -104,7 +106,7 @@ public sealed class FileImporter(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("""
             WITH failed AS (
-                UPDATE files SET state = 'failed', failed_at = now(), error = $2, claimed_by = $4
+                UPDATE files SET state = 'failed', failed_at = clock_timestamp(), error = $2, claimed_by = $4
                 WHERE id = $1 AND state NOT IN ('processed', 'duplicate')
                 RETURNING id)
             INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
@@ -126,23 +128,97 @@ public sealed class FileImporter(
 
     private sealed record Target(string Bucket, string Key, string ETag, string? VersionId);
 
+    private sealed record ReadSummary(MergeRows Rows);
+
+    /// <summary>
+    /// Reads the file in chunks. While a chunk's checksums are looked up in the dedup memory, the next chunk is
+    /// parsed; rows not found there go straight into test_results with one binary COPY, so a row is written
+    /// once and a re-sent export sends the database little more than its checksums.
+    /// </summary>
+    private async Task<ReadSummary> CopyNewRowsAsync(
+        NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, CancellationToken cancellationToken)
+    {
+        await using var known = await KnownChecksums.OpenAsync(dataSource, cancellationToken);
+        // Sized once from the object's size (rows are rarely under 500 bytes): growing by doubling would
+        // reallocate large arrays again and again.
+        var seenInFile = new HashSet<RowChecksum>((int)Math.Clamp(contentLength / 500, 1024, 4_000_000));
+        var merged = new MergeRows();
+        var scratch = new byte[32];
+        var version = (short)eclrs.Version;
+
+        await using var copy = await TestResultCopy.BeginAsync(connection, fileId, version, cancellationToken);
+        var chunk = ReadChunk(eclrs, badRows, new RowChunk(ChunkSize), scratch);
+        var spare = new RowChunk(ChunkSize);
+        var fresh = new List<int>(ChunkSize);
+        while (chunk.Count > 0)
+        {
+            var lookup = known.LookUpAsync(chunk, cancellationToken);
+            var next = ReadChunk(eclrs, badRows, spare, scratch);
+            var seenBefore = await lookup;
+            fresh.Clear();
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var checksum = chunk.Checksum(i);
+                var isNew = !seenBefore.Contains(checksum) && seenInFile.Add(checksum);
+                if (isNew)
+                {
+                    fresh.Add(i);
+                }
+
+                merged.Add(new MergeRow(chunk.LineNumber(i), checksum, chunk.CountyCode(i), isNew));
+            }
+
+            if (fresh.Count > 0)
+            {
+                using var again = chunk.OpenRows(fresh, eclrs.Version);
+                foreach (var index in fresh)
+                {
+                    again.Read();
+                    copy.Write(again, chunk.LineNumber(index), chunk.Checksum(index));
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            spare = chunk;
+            chunk = next;
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+        return new ReadSummary(merged);
+    }
+
+    private static RowChunk ReadChunk(EclrsReader eclrs, BadRowSpool badRows, RowChunk chunk, byte[] scratch)
+    {
+        chunk.Clear();
+        while (chunk.Count < ChunkSize && eclrs.Read())
+        {
+            if (eclrs.Error is { } error)
+            {
+                badRows.Add(eclrs.LineNumber, error, eclrs.RawLine);
+            }
+            else
+            {
+                chunk.Add(eclrs, scratch);
+            }
+        }
+
+        return chunk;
+    }
+
     private async Task<Target?> MarkProcessingAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
     {
         // Committed on its own so operators see who is working on the file; the row lock taken next is the claim.
-        await using var command = new NpgsqlCommand("""
+        await using var command = NpgsqlExecution.Command(connection, """
             WITH claimed AS (
-                UPDATE files SET state = 'processing', processing_at = now(), claimed_by = $2, attempts = attempts + 1
+                UPDATE files SET state = 'processing', processing_at = clock_timestamp(), claimed_by = $2, attempts = attempts + 1
                 WHERE id IN (SELECT id FROM files WHERE id = $1 AND state = ANY($3) FOR UPDATE SKIP LOCKED)
                 RETURNING id, bucket, object_key, etag, version_id),
             recorded AS (
                 INSERT INTO events (engine, host, subject_type, subject_id, kind)
                 SELECT $4, $2, 'file', id, 'processing' FROM claimed)
             SELECT bucket, object_key, etag, version_id FROM claimed
-            """, connection);
-        command.Parameters.Add(new() { Value = fileId });
-        command.Parameters.Add(new() { Value = identity.Host });
-        command.Parameters.Add(new() { Value = FileState.Claimable });
-        command.Parameters.Add(new() { Value = identity.Engine });
+            """, fileId, identity.Host, FileState.Claimable, identity.Engine);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -152,171 +228,38 @@ public sealed class FileImporter(
         return new Target(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
-    private static async Task<string?> LockAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken) =>
-        await connection.ScalarAsync<string>("SELECT state FROM files WHERE id = $1 FOR UPDATE SKIP LOCKED", cancellationToken, fileId);
-
     private static async Task<bool> IsFinishedAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
     {
         var state = await connection.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", cancellationToken, fileId);
         return state is null or FileState.Processed or FileState.Duplicate;
     }
 
-    private static async Task StageAsync(NpgsqlConnection connection, EclrsReader eclrs, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteAsync($"""
-            CREATE TEMP TABLE e1_stage (
-                line_number int NOT NULL, checksum bytea, reason text, raw_data text NOT NULL, county_code text,
-                {StagedColumns.Definitions}) ON COMMIT DROP
-            """, cancellationToken);
-
-        var checksum = new byte[32];
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"COPY e1_stage (line_number, checksum, reason, raw_data, county_code, {StagedColumns.NameList}) FROM STDIN (FORMAT BINARY)",
-            cancellationToken);
-        var fields = StagedColumns.Fields;
-        while (eclrs.Read())
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(eclrs.LineNumber, NpgsqlDbType.Integer, cancellationToken);
-            if (eclrs.Error is { } error)
-            {
-                await copy.WriteNullAsync(cancellationToken);
-                await copy.WriteAsync(error, NpgsqlDbType.Text, cancellationToken);
-                await copy.WriteAsync(eclrs.RawLine, NpgsqlDbType.Text, cancellationToken);
-                for (var i = 0; i <= fields.Count; i++)
-                {
-                    await copy.WriteNullAsync(cancellationToken);
-                }
-
-                continue;
-            }
-
-            eclrs.WriteChecksum(checksum);
-            await copy.WriteAsync(checksum, NpgsqlDbType.Bytea, cancellationToken);
-            await copy.WriteNullAsync(cancellationToken);
-            await copy.WriteAsync(eclrs.RawLine, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(eclrs[EclrsColumns.CountyCode], NpgsqlDbType.Text, cancellationToken);
-            for (var i = 0; i < fields.Count; i++)
-            {
-                var column = fields[i];
-                var value = eclrs[column.Field];
-                switch (column.Kind)
-                {
-                    case StagedKind.Timestamp when EclrsValue.ParseTimestampUtc(value) is { } at:
-                        await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
-                        break;
-                    case StagedKind.Date when EclrsValue.ParseDate(value) is { } date:
-                        await copy.WriteAsync(date, NpgsqlDbType.Date, cancellationToken);
-                        break;
-                    case StagedKind.Text when value.Length > 0:
-                        await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
-                        break;
-                    default:
-                        await copy.WriteNullAsync(cancellationToken);
-                        break;
-                }
-            }
-        }
-
-        await copy.CompleteAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Set-based dedup. The first occurrence of each checksum in the file is offered to abouts; the rows the
-    /// insert actually took are the new ones. Inserting in checksum order keeps two replicas importing
-    /// overlapping exports from deadlocking on each other's index entries.
-    /// </summary>
-    private static async Task<FileStatistics> MergeAsync(NpgsqlConnection connection, long fileId, short version, CancellationToken cancellationToken)
-    {
-        await connection.ExecuteBatchAsync(cancellationToken,
-            new SqlStatement("""
-                INSERT INTO bad_rows (file_id, line_number, raw_data, reason)
-                SELECT $1, line_number, raw_data, reason FROM e1_stage WHERE reason IS NOT NULL
-                """, fileId),
-            new SqlStatement("""
-                CREATE TEMP TABLE e1_firsts ON COMMIT DROP AS
-                SELECT checksum, min(line_number) AS line_number FROM e1_stage WHERE reason IS NULL GROUP BY checksum
-                """),
-            new SqlStatement($"""
-                WITH taken AS (
-                    INSERT INTO abouts (checksum, first_file_id, last_file_id, first_seen_at, last_seen_at)
-                    SELECT checksum, $1, $1, now(), now() FROM e1_firsts ORDER BY checksum
-                    ON CONFLICT (checksum) DO NOTHING
-                    RETURNING checksum)
-                INSERT INTO test_results (file_id, line_number, checksum, eclrs_version, county_code, raw_data, {StagedColumns.NameList})
-                SELECT $1, s.line_number, s.checksum, $2, s.county_code, s.raw_data, {StagedColumns.Prefixed("s")}
-                FROM e1_stage s
-                JOIN e1_firsts f ON f.checksum = s.checksum AND f.line_number = s.line_number
-                JOIN taken t ON t.checksum = s.checksum
-                ORDER BY s.line_number
-                """, fileId, version),
-            new SqlStatement("""
-                UPDATE abouts a SET last_file_id = $1, last_seen_at = now()
-                FROM e1_firsts f
-                WHERE a.checksum = f.checksum AND a.last_file_id <> $1
-                """, fileId));
-
-        var counties = new Dictionary<string, CountyStatistics>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand("""
-            SELECT coalesce(s.county_code, $2) AS county,
-                   count(*) FILTER (WHERE s.reason IS NULL)::int AS good,
-                   count(*) FILTER (WHERE s.reason IS NOT NULL)::int AS bad,
-                   coalesce(max(n.new), 0)::int AS new
-            FROM e1_stage s
-            LEFT JOIN (SELECT county_code, count(*) AS new FROM test_results WHERE file_id = $1 GROUP BY county_code) n
-                ON n.county_code = s.county_code
-            GROUP BY 1
-            """, connection))
-        {
-            command.Parameters.Add(new() { Value = fileId });
-            command.Parameters.Add(new() { Value = UnknownCounty });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var good = reader.GetInt32(1);
-                var bad = reader.GetInt32(2);
-                var fresh = reader.GetInt32(3);
-                counties[reader.GetString(0)] = new CountyStatistics(good + bad, fresh, good - fresh, bad);
-            }
-        }
-
-        return new FileStatistics(
-            counties.Values.Sum(c => c.Rows),
-            counties.Values.Sum(c => c.New),
-            counties.Values.Sum(c => c.Duplicate),
-            counties.Values.Sum(c => c.Bad),
-            counties);
-    }
-
     private async Task FinishProcessedAsync(
         NpgsqlConnection connection, long fileId, byte[] sha, short version, long bytes, FileStatistics statistics, CancellationToken cancellationToken)
     {
-        var countyJson = JsonSerializer.Serialize(statistics.Counties.ToDictionary(
-            c => c.Key,
-            c => new { rows = c.Value.Rows, @new = c.Value.New, duplicate = c.Value.Duplicate, bad = c.Value.Bad }));
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("""
-                UPDATE files SET state = 'processed', processed_at = now(), content_sha256 = $2, eclrs_version = $3,
+                UPDATE files SET state = 'processed', processed_at = clock_timestamp(), content_sha256 = $2, eclrs_version = $3,
                     size_bytes = coalesce(size_bytes, $4), row_count = $5, new_count = $6, duplicate_count = $7, bad_count = $8,
                     county_stats = $9::jsonb, error = NULL
                 WHERE id = $1
-                """, fileId, sha, version, bytes, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad, countyJson),
+                """, fileId, sha, version, bytes, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad, statistics.CountiesJson()),
             new SqlStatement("""
                 INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
                 VALUES ($1, $2, 'file', $3, 'processed', jsonb_build_object('rows', $4, 'new', $5, 'duplicate', $6, 'bad', $7))
                 """, identity.Engine, identity.Host, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad),
-            new SqlStatement("SELECT pg_notify($1, $2::text) WHERE $3 > 0", Notifications.TestResultsReady, fileId, statistics.New));
+            new SqlStatement("SELECT pg_notify($1, $2::text) WHERE $3 > 0", Shared.Data.Notifications.TestResultsReady, fileId, statistics.New));
     }
 
-    private async Task FinishDuplicateAsync(
-        NpgsqlConnection connection, long fileId, long originalId, byte[] sha, short version, CancellationToken cancellationToken)
+    private async Task RecordDuplicateAsync(long fileId, long originalId, byte[] sha, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("""
-                UPDATE files SET state = 'duplicate', processed_at = now(), content_sha256 = $2, eclrs_version = $3,
-                    duplicate_of_file_id = $4, error = NULL
+                UPDATE files SET state = 'duplicate', processed_at = clock_timestamp(), content_sha256 = $2,
+                    duplicate_of_file_id = $3, error = NULL
                 WHERE id = $1
-                """, fileId, sha, version, originalId),
+                """, fileId, sha, originalId),
             new SqlStatement("""
                 INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
                 VALUES ($1, $2, 'file', $3, 'duplicate', jsonb_build_object('duplicate_of', $4))

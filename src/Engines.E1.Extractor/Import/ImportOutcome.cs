@@ -25,6 +25,20 @@ public sealed record ImportOutcome(long FileId, ImportStatus Status, FileStatist
     public bool IsFinal => Status is not ImportStatus.Busy;
 }
 
-public sealed record FileStatistics(int Rows, int New, int Duplicate, int Bad, IReadOnlyDictionary<string, CountyStatistics> Counties);
+public sealed record FileStatistics(int Rows, int New, int Duplicate, int Bad, IReadOnlyDictionary<string, CountyStatistics> Counties)
+{
+    public static FileStatistics Of(IReadOnlyDictionary<string, CountyStatistics> counties)
+    {
+        ArgumentNullException.ThrowIfNull(counties);
+        return new FileStatistics(
+            counties.Values.Sum(c => c.Rows), counties.Values.Sum(c => c.New), counties.Values.Sum(c => c.Duplicate),
+            counties.Values.Sum(c => c.Bad), counties);
+    }
+
+    /// <summary><c>{"36001": {"rows": 3, "new": 2, "duplicate": 1, "bad": 0}}</c>, as files.county_stats holds it.</summary>
+    public string CountiesJson() => System.Text.Json.JsonSerializer.Serialize(Counties.ToDictionary(
+        c => c.Key,
+        c => new Dictionary<string, int> { ["rows"] = c.Value.Rows, ["new"] = c.Value.New, ["duplicate"] = c.Value.Duplicate, ["bad"] = c.Value.Bad }));
+}
 
 public sealed record CountyStatistics(int Rows, int New, int Duplicate, int Bad);

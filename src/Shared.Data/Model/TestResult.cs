@@ -1,8 +1,9 @@
 namespace Viaduct.Shared.Data.Model;
 
 /// <summary>
-/// One new row of a result file (<c>test_results</c>): the fields later engines use, typed, and the
-/// original line in <see cref="RawData"/> so nothing the file said is lost.
+/// One new row of a result file (<c>test_results</c>): the original line in <see cref="RawData"/>, and typed
+/// copies of the fields that later engines match, order and index on. Every other field is read from
+/// <see cref="RawData"/> with the ECLRS reader (Shared.Eclrs), so a row is stored once, not twice.
 /// </summary>
 public sealed class TestResult
 {
@@ -10,6 +11,8 @@ public sealed class TestResult
     public long FileId { get; set; }
     public int LineNumber { get; set; }
     public required byte[] Checksum { get; set; }
+
+    /// <summary>The header version of the file the row came from: how to read <see cref="RawData"/>.</summary>
     public short EclrsVersion { get; set; }
 
     /// <summary>PIDCOUNTYCODE as the file gave it (all digits).</summary>
@@ -17,41 +20,15 @@ public sealed class TestResult
 
     public string? PatientKey { get; set; }
     public string? LastName { get; set; }
-    public string? MiddleName { get; set; }
     public string? FirstName { get; set; }
     public DateOnly? DateOfBirth { get; set; }
-    public string? Sex { get; set; }
-    public string? AddressLine1 { get; set; }
-    public string? AddressLine2 { get; set; }
-    public string? City { get; set; }
-    public string? ZipCode { get; set; }
-    public string? HomePhone { get; set; }
-
-    public string? LabPfi { get; set; }
-    public string? SendingFacilityClia { get; set; }
-    public string? SendingFacilityName { get; set; }
-    public string? FacilityName { get; set; }
-    public string? ProviderFirstName { get; set; }
-    public string? ProviderLastName { get; set; }
-
     public string? AccessionNumber { get; set; }
-    public string? LocalTestCode { get; set; }
-    public string? LocalTestDesc { get; set; }
-    public string? LoincCode { get; set; }
-    public string? LoincDesc { get; set; }
-    public string? ResultText { get; set; }
-    public string? ResultTextShort { get; set; }
-    public string? ResultStatusCode { get; set; }
-    public string? ResultPositive { get; set; }
-    public string? ProducerLabName { get; set; }
-    public string? SpecimenSource { get; set; }
-    public string? MessageMasterKey { get; set; }
 
+    /// <summary>OBRCOLLECTIONDATE in UTC (the file gives New York local time).</summary>
     public DateTime? CollectedAt { get; set; }
-    public DateTime? LabCreatedAt { get; set; }
-    public DateTime? ObservedAt { get; set; }
+
+    /// <summary>OBXANALYSISDATE in UTC.</summary>
     public DateTime? AnalyzedAt { get; set; }
-    public DateTime? PatientUpdatedAt { get; set; }
 
     public required string RawData { get; set; }
     public DateTime CreatedAt { get; set; }

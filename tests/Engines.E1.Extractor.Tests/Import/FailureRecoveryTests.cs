@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Shared.Eclrs;
 using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
@@ -16,13 +14,22 @@ public sealed class FailureRecoveryTests(E1Fixture fixture) : IClassFixture<E1Fi
         var content = EclrsText.Rows("KILLED", 0, rows);
         await fixture.Inbox.PutAsync("inbox/killed.txt", content);
 
-        // E1 stages every row, then takes an advisory lock on the content hash before merging. Holding
-        // that lock here stops the real E1 process exactly mid-file, inside its open transaction.
-        var lockKey = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-        await using var holder = await fixture.Database.DataSource.OpenConnectionAsync();
-        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock($1)", holder))
+        // E1 copies every new row into test_results, then claims their checksums in abouts. An uncommitted
+        // insert of one of those checksums here makes that claim wait: the real E1 process is then stopped
+        // exactly mid-file, with all its rows written inside its open transaction.
+        var firstRow = new byte[32];
+        using (var eclrs = EclrsReader.Open(new StringReader(content)))
         {
-            take.Parameters.Add(new Npgsql.NpgsqlParameter { Value = lockKey });
+            Assert.True(eclrs.Read());
+            eclrs.WriteChecksum(firstRow);
+        }
+
+        await using var holder = await fixture.Database.DataSource.OpenConnectionAsync();
+        await using var blocking = await holder.BeginTransactionAsync();
+        await using (var take = new Npgsql.NpgsqlCommand(
+            "INSERT INTO abouts (checksum, first_file_id, last_file_id, first_seen_at, last_seen_at) VALUES ($1, 0, 0, now(), now())", holder))
+        {
+            take.Parameters.Add(new Npgsql.NpgsqlParameter { Value = firstRow });
             await take.ExecuteNonQueryAsync();
         }
 
@@ -31,17 +38,17 @@ public sealed class FailureRecoveryTests(E1Fixture fixture) : IClassFixture<E1Fi
         {
             var backend = await Eventually.ReturnsAsync(
                 () => fixture.Database.ScalarAsync<int?>(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory' LIMIT 1"),
-                pid => pid is not null || process.HasExited, TimeSpan.FromSeconds(60), "E1 to stage the file and wait on the lock");
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid' LIMIT 1"),
+                pid => pid is not null || process.HasExited, TimeSpan.FromSeconds(60), "E1 to copy the file's rows and wait on the abouts claim");
             Assert.False(process.HasExited, "E1 exited before reaching the middle of the file");
+            // Past the COPY of the rows: the statement it waits in is the claim of their checksums.
+            Assert.StartsWith("INSERT INTO abouts", (await fixture.Database.ScalarAsync<string>(
+                "SELECT query FROM pg_stat_activity WHERE pid = $1", backend!.Value)).TrimStart(), StringComparison.Ordinal);
             Assert.Equal("processing", (await FileRow.ByKeyAsync(fixture.Database, "inbox/killed.txt")).State);
 
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
-            {
-                await release.ExecuteNonQueryAsync();
-            }
+            await blocking.RollbackAsync();
 
             // Its backend notices the dead client once the lock is granted, and rolls back.
             await Eventually.ReturnsAsync(

@@ -1,4 +1,4 @@
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
 using Viaduct.Testing;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
 using Viaduct.Shared.Data;
 
@@ -47,8 +47,13 @@ public sealed class NewFileTests(E1Fixture fixture) : IClassFixture<E1Fixture>
         // 10:30 in New York in March 2020 (EDT, UTC-4) is 14:30 UTC.
         Assert.Equal(new DateTime(2020, 3, 18, 14, 30, 0, DateTimeKind.Utc), await fixture.Database.ScalarAsync<DateTime>(
             "SELECT collected_at FROM test_results WHERE accession_number = 'NEW-1'"));
-        Assert.Equal("ACME | LABS", await fixture.Database.ScalarAsync<string>(
-            "SELECT sending_facility_name FROM test_results WHERE accession_number = 'NEW-2'"));
+        // Fields without a typed column are read back from raw_data with the same reader.
+        var raw = await fixture.Database.ScalarAsync<string>("SELECT raw_data FROM test_results WHERE accession_number = 'NEW-2'");
+        using (var stored = EclrsReader.OpenRows(new StringReader(raw), EclrsVersion.V3))
+        {
+            Assert.True(stored.Read());
+            Assert.Equal("ACME | LABS", stored[EclrsColumns.SendingFacilityName]);
+        }
         Assert.Equal(2, await fixture.Database.ScalarAsync<int>(
             "SELECT line_number FROM test_results WHERE accession_number = 'NEW-1'"));
         Assert.StartsWith("TESTPERSON|", await fixture.Database.ScalarAsync<string>(

@@ -22,6 +22,7 @@ public sealed class E1Host : IAsyncDisposable
     public InboxSweeper Sweeper => _host.Services.GetRequiredService<InboxSweeper>();
     public FileImporter Importer => _host.Services.GetRequiredService<FileImporter>();
     public FileRegistry Registry => _host.Services.GetRequiredService<FileRegistry>();
+    public LastSeenCompactor Compactor => _host.Services.GetRequiredService<LastSeenCompactor>();
 
     public static IDictionary<string, string?> Settings(E1Fixture fixture) => new Dictionary<string, string?>
     {
@@ -32,6 +33,7 @@ public sealed class E1Host : IAsyncDisposable
         ["E1:Queue"] = fixture.Inbox.QueueUrl,
         ["E1:ListenerEnabled"] = "false",
         ["E1:SweepEnabled"] = "false",
+        ["E1:CompactorEnabled"] = "false",
         ["E1:ReceiveWaitTime"] = "00:00:01",
         ["E1:RetryDelay"] = "00:00:00",
         ["E1:MaxReceiveCount"] = fixture.Inbox.MaxReceiveCount.ToString(System.Globalization.CultureInfo.InvariantCulture),

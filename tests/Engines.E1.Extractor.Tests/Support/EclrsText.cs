@@ -1,5 +1,5 @@
 using System.Text;
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Support;
 

@@ -1,6 +1,6 @@
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 
-namespace Viaduct.Engines.E1.Extractor.Tests.Eclrs;
+namespace Viaduct.Shared.Eclrs.Tests;
 
 public sealed class EclrsValueTests
 {

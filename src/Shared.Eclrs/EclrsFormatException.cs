@@ -1,4 +1,4 @@
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>
 /// The whole file is unusable (empty, or its first line is not a known header). The message is shown to

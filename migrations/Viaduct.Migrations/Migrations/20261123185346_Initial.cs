@@ -13,6 +13,22 @@ namespace Viaduct.Migrations.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "about_sightings",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    file_id = table.Column<long>(type: "bigint", nullable: false),
+                    seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    row_count = table.Column<int>(type: "integer", nullable: false),
+                    checksums = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_about_sightings", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "abouts",
                 columns: table => new
                 {
@@ -116,38 +132,11 @@ namespace Viaduct.Migrations.Migrations
                     county_code = table.Column<string>(type: "text", nullable: false),
                     patient_key = table.Column<string>(type: "text", nullable: true),
                     last_name = table.Column<string>(type: "text", nullable: true),
-                    middle_name = table.Column<string>(type: "text", nullable: true),
                     first_name = table.Column<string>(type: "text", nullable: true),
                     date_of_birth = table.Column<DateOnly>(type: "date", nullable: true),
-                    sex = table.Column<string>(type: "text", nullable: true),
-                    address_line1 = table.Column<string>(type: "text", nullable: true),
-                    address_line2 = table.Column<string>(type: "text", nullable: true),
-                    city = table.Column<string>(type: "text", nullable: true),
-                    zip_code = table.Column<string>(type: "text", nullable: true),
-                    home_phone = table.Column<string>(type: "text", nullable: true),
-                    lab_pfi = table.Column<string>(type: "text", nullable: true),
-                    sending_facility_clia = table.Column<string>(type: "text", nullable: true),
-                    sending_facility_name = table.Column<string>(type: "text", nullable: true),
-                    facility_name = table.Column<string>(type: "text", nullable: true),
-                    provider_first_name = table.Column<string>(type: "text", nullable: true),
-                    provider_last_name = table.Column<string>(type: "text", nullable: true),
                     accession_number = table.Column<string>(type: "text", nullable: true),
-                    local_test_code = table.Column<string>(type: "text", nullable: true),
-                    local_test_desc = table.Column<string>(type: "text", nullable: true),
-                    loinc_code = table.Column<string>(type: "text", nullable: true),
-                    loinc_desc = table.Column<string>(type: "text", nullable: true),
-                    result_text = table.Column<string>(type: "text", nullable: true),
-                    result_text_short = table.Column<string>(type: "text", nullable: true),
-                    result_status_code = table.Column<string>(type: "text", nullable: true),
-                    result_positive = table.Column<string>(type: "text", nullable: true),
-                    producer_lab_name = table.Column<string>(type: "text", nullable: true),
-                    specimen_source = table.Column<string>(type: "text", nullable: true),
-                    message_master_key = table.Column<string>(type: "text", nullable: true),
                     collected_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    lab_created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    observed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     analyzed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    patient_updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     raw_data = table.Column<string>(type: "text", nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },
@@ -155,6 +144,14 @@ namespace Viaduct.Migrations.Migrations
                 {
                     table.PrimaryKey("pk_test_results", x => x.id);
                 });
+
+            // Checksums are random bytes: keep them out of line without trying to compress them.
+            migrationBuilder.Sql("ALTER TABLE about_sightings ALTER COLUMN checksums SET STORAGE EXTERNAL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_about_sightings_seen_at",
+                table: "about_sightings",
+                column: "seen_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_bad_rows_file_id_line_number",
@@ -199,6 +196,9 @@ namespace Viaduct.Migrations.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "about_sightings");
+
             migrationBuilder.DropTable(
                 name: "abouts");
 

@@ -1,6 +1,6 @@
 using System.Collections.ObjectModel;
 
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>
 /// Column names of the three ECLRS headers, and the canonical (v3) positions every row is read through,

@@ -1,9 +1,9 @@
 using System.Text;
-using Viaduct.Engines.E1.Extractor.Eclrs;
-using static Viaduct.Engines.E1.Extractor.Tests.Eclrs.EclrsSamples;
-using C = Viaduct.Engines.E1.Extractor.Eclrs.EclrsColumns;
+using Viaduct.Shared.Eclrs;
+using static Viaduct.Shared.Eclrs.Tests.EclrsSamples;
+using C = Viaduct.Shared.Eclrs.EclrsColumns;
 
-namespace Viaduct.Engines.E1.Extractor.Tests.Eclrs;
+namespace Viaduct.Shared.Eclrs.Tests;
 
 public sealed class EclrsReaderTests
 {

@@ -1,4 +1,4 @@
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>The three ECLRS header layouts; each later version inserts columns before RESULTPOSITIVE.</summary>
 public enum EclrsVersion

@@ -2,7 +2,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>
 /// Streams the rows of an ECLRS file: pipe-delimited, double-quote quoting, LF or CRLF line ends. A row that
@@ -57,14 +57,22 @@ public sealed class EclrsReader : IDisposable
     private Row _heldRow;
     private bool _hasHeldRow;
 
-    private EclrsReader(TextReader reader, int bufferSize, int maxRowLength)
+    private EclrsReader(TextReader reader, int bufferSize, int maxRowLength, EclrsVersion? knownVersion = null)
     {
         _reader = reader;
         _maxRowLength = maxRowLength;
         _buffer = ArrayPool<char>.Shared.Rent(bufferSize);
         try
         {
-            Version = ReadHeader();
+            if (knownVersion is { } version)
+            {
+                Version = version;
+                _nextLineNumber = 1;
+            }
+            else
+            {
+                Version = ReadHeader();
+            }
         }
         catch
         {
@@ -103,6 +111,16 @@ public sealed class EclrsReader : IDisposable
         }
     }
 
+    /// <summary>The current row exactly as in the file, without allocating; valid until the next <see cref="Read"/>.</summary>
+    public ReadOnlySpan<char> RawSpan
+    {
+        get
+        {
+            EnsureRow();
+            return _buffer.AsSpan(_row.Start, _row.Length);
+        }
+    }
+
     /// <summary>
     /// The unquoted value at a canonical (v3) position (see the constants of <see cref="EclrsColumns"/>);
     /// empty for a column this file's version lacks. Only valid when <see cref="Error"/> is null.
@@ -123,6 +141,16 @@ public sealed class EclrsReader : IDisposable
     /// </summary>
     /// <exception cref="EclrsFormatException">The input is empty or its first line is not a known header.</exception>
     public static EclrsReader Open(TextReader reader) => Open(reader, DefaultBufferSize, DefaultMaxRowLength);
+
+    /// <summary>
+    /// Reads rows that have no header line of their own, such as raw rows stored earlier from a file of
+    /// <paramref name="version"/>. Line numbers count from 1 within <paramref name="reader"/>.
+    /// </summary>
+    public static EclrsReader OpenRows(TextReader reader, EclrsVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new EclrsReader(reader, DefaultBufferSize, DefaultMaxRowLength, version);
+    }
 
     internal static EclrsReader Open(TextReader reader, int bufferSize, int maxRowLength)
     {

@@ -1,7 +1,7 @@
 using NodaTime;
 using NodaTime.TimeZones;
 
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>
 /// Parses ECLRS date values such as <c>20MAR2020:06:03:36.589000</c>. Rows carry several of these and files

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Viaduct.Engines.E1.Extractor.Eclrs;
+namespace Viaduct.Shared.Eclrs;
 
 /// <summary>
 /// The text a row's checksum is taken over: the 65 canonical (v3) values, empty where a file's version lacks

@@ -1,6 +1,6 @@
-using Viaduct.Engines.E1.Extractor.Eclrs;
+using Viaduct.Shared.Eclrs;
 
-namespace Viaduct.Engines.E1.Extractor.Tests.Eclrs;
+namespace Viaduct.Shared.Eclrs.Tests;
 
 /// <summary>Builds small ECLRS texts for the parser tests.</summary>
 internal static class EclrsSamples

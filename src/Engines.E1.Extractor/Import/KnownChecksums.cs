@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace Viaduct.Engines.E1.Extractor.Import;
+
+/// <summary>
+/// Asks the dedup memory which of a chunk's checksums it already holds, on a connection of its own outside
+/// the import transaction. A checksum found there is committed and stays, so its row is surely a duplicate;
+/// one not found may still be taken by a replica importing an overlapping file right now, which the final
+/// insert into abouts settles.
+/// </summary>
+internal sealed class KnownChecksums : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+
+    private KnownChecksums(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<KnownChecksums> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // A probe of a few thousand keys into a table of millions is an index lookup each; a planner whose
+        // statistics lag behind a freshly loaded abouts could otherwise pick a scan of the whole table.
+        await using var command = new NpgsqlCommand("SET enable_seqscan = off", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new KnownChecksums(connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.State == System.Data.ConnectionState.Open)
+        {
+            await using var command = new NpgsqlCommand("RESET enable_seqscan", _connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await _connection.DisposeAsync();
+    }
+
+    public async Task<HashSet<RowChecksum>> LookUpAsync(RowChunk rows, CancellationToken cancellationToken)
+    {
+        var known = new HashSet<RowChecksum>();
+        if (rows.Count == 0)
+        {
+            return known;
+        }
+
+        var checksums = new byte[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            checksums[i] = rows.Checksum(i).ToArray();
+        }
+
+        await using var command = new NpgsqlCommand(
+            "SELECT a.checksum FROM unnest($1::bytea[]) AS c(checksum) JOIN abouts a ON a.checksum = c.checksum", _connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = checksums });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var buffer = new byte[32];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reader.GetBytes(0, 0, buffer, 0, 32);
+            known.Add(RowChecksum.From(buffer));
+        }
+
+        return known;
+    }
+}

@@ -1,0 +1,153 @@
+using Npgsql;
+using NpgsqlTypes;
+using Viaduct.Shared.Data.Sql;
+
+namespace Viaduct.Engines.E1.Extractor.Import;
+
+/// <summary>
+/// The end of an import, inside its transaction: the rows copied as new claim their checksums in abouts,
+/// rows seen before are recorded as one sighting for the last-seen compactor, bad rows are stored, and the
+/// statistics are counted.
+/// </summary>
+internal static class RowMerge
+{
+    private const string UnknownCounty = "unknown";
+
+    public static async Task<FileStatistics> MergeAsync(
+        NpgsqlConnection connection, long fileId, MergeRows rows, BadRowSpool badRows, CancellationToken cancellationToken)
+    {
+        var fresh = new List<RowChecksum>();
+        foreach (var row in rows.All())
+        {
+            if (row.IsNew)
+            {
+                fresh.Add(row.Checksum);
+            }
+        }
+
+        var lost = await ClaimAsync(connection, fileId, fresh, cancellationToken);
+        await RecordSightingAsync(connection, fileId, rows, lost, cancellationToken);
+        await StoreBadRowsAsync(connection, fileId, badRows, cancellationToken);
+
+        var counties = new Dictionary<string, (int Rows, int New)>(StringComparer.Ordinal);
+        foreach (var row in rows.All())
+        {
+            var county = counties.GetValueOrDefault(row.CountyCode);
+            var isNew = row.IsNew && !lost.Contains(row.Checksum);
+            counties[row.CountyCode] = (county.Rows + 1, county.New + (isNew ? 1 : 0));
+        }
+
+        var statistics = counties.ToDictionary(c => c.Key, c => new CountyStatistics(c.Value.Rows, c.Value.New, c.Value.Rows - c.Value.New, 0), StringComparer.Ordinal);
+        if (badRows.Count > 0)
+        {
+            // A bad row's county may be the very thing that is wrong with it.
+            statistics[UnknownCounty] = new CountyStatistics(badRows.Count, 0, 0, badRows.Count);
+        }
+
+        return FileStatistics.Of(statistics);
+    }
+
+    /// <summary>
+    /// Inserts the new rows' checksums into abouts in checksum order: two replicas importing overlapping
+    /// files then wait on each other's index entries in the same order and cannot deadlock. Returns the
+    /// checksums another replica committed first (after this import looked them up): those rows are not new
+    /// after all, and their copies are removed before anyone can see them.
+    /// </summary>
+    private static async Task<HashSet<RowChecksum>> ClaimAsync(
+        NpgsqlConnection connection, long fileId, List<RowChecksum> fresh, CancellationToken cancellationToken)
+    {
+        var lost = new HashSet<RowChecksum>();
+        if (fresh.Count == 0)
+        {
+            return lost;
+        }
+
+        // Big-endian halves: ordering the numbers orders the bytes, as PostgreSQL compares bytea.
+        fresh.Sort((a, b) => a.High != b.High ? a.High.CompareTo(b.High) : a.Low.CompareTo(b.Low));
+        var checksums = fresh.Select(c => c.ToArray()).ToArray();
+        var inserted = await connection.ExecuteAsync("""
+            INSERT INTO abouts (checksum, first_file_id, last_file_id, first_seen_at, last_seen_at)
+            SELECT checksum, $1, $1, now(), now() FROM unnest($2::bytea[]) WITH ORDINALITY AS c(checksum, position)
+            ORDER BY position
+            ON CONFLICT (checksum) DO NOTHING
+            """, cancellationToken, fileId, checksums);
+        if (inserted == fresh.Count)
+        {
+            return lost;
+        }
+
+        // Rare: find which ones, among this file's own abouts rows.
+        var taken = new HashSet<RowChecksum>(fresh.Count);
+        await using (var command = NpgsqlExecution.Command(connection,
+            "SELECT checksum FROM abouts WHERE first_file_id = $1 AND checksum = ANY($2::bytea[])", fileId, checksums))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            var buffer = new byte[32];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reader.GetBytes(0, 0, buffer, 0, 32);
+                taken.Add(RowChecksum.From(buffer));
+            }
+        }
+
+        lost.UnionWith(fresh.Where(c => !taken.Contains(c)));
+        await connection.ExecuteAsync(
+            "DELETE FROM test_results WHERE file_id = $1 AND checksum = ANY($2::bytea[])",
+            cancellationToken, fileId, lost.Select(c => c.ToArray()).ToArray());
+        return lost;
+    }
+
+    private static async Task RecordSightingAsync(
+        NpgsqlConnection connection, long fileId, MergeRows rows, HashSet<RowChecksum> lost, CancellationToken cancellationToken)
+    {
+        var seen = rows.Count;
+        foreach (var row in rows.All())
+        {
+            if (row.IsNew && !lost.Contains(row.Checksum))
+            {
+                seen--;
+            }
+        }
+
+        if (seen == 0)
+        {
+            return;
+        }
+
+        var checksums = new byte[seen * 32];
+        var offset = 0;
+        foreach (var row in rows.All())
+        {
+            if (!row.IsNew || lost.Contains(row.Checksum))
+            {
+                row.Checksum.WriteTo(checksums.AsSpan(offset, 32));
+                offset += 32;
+            }
+        }
+
+        await connection.ExecuteAsync(
+            "INSERT INTO about_sightings (file_id, seen_at, row_count, checksums) VALUES ($1, now(), $2, $3)",
+            cancellationToken, fileId, seen, checksums);
+    }
+
+    private static async Task StoreBadRowsAsync(NpgsqlConnection connection, long fileId, BadRowSpool badRows, CancellationToken cancellationToken)
+    {
+        if (badRows.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY bad_rows (file_id, line_number, reason, raw_data) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (lineNumber, reason, rawData) in badRows.ReadAll())
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(lineNumber, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(reason, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(rawData, NpgsqlDbType.Text, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+}
