@@ -22,7 +22,8 @@ internal static class GenerateCommand
             var options = new SyntheticEclrsOptions
             {
                 Rows = count,
-                FirstIndex = SyntheticEclrs.FirstIndexForDuplicateShare(count, parse.GetValue(duplicateShare)),
+                // Without a duplicate share the file is the export that starts at row 0.
+                FirstIndex = parse.GetValue(duplicateShare) is > 0 and var share ? SyntheticEclrs.FirstIndexForDuplicateShare(count, share) : 0,
                 Version = (EclrsVersion)parse.GetValue(version),
                 Seed = parse.GetValue(seed),
                 BadRowShare = parse.GetValue(badShare),

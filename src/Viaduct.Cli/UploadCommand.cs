@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Amazon.S3.Model;
+using Amazon.S3.Transfer;
 using Npgsql;
 using Viaduct.Engines.E1.Extractor.Aws;
 using Viaduct.Engines.E1.Extractor.Import;
@@ -22,8 +22,16 @@ internal static class UploadCommand
             var path = parse.GetValue(file)!;
             var objectKey = parse.GetValue(key) ?? e1.InboxPrefix + path.Name;
             using var s3 = AwsClientFactory.CreateS3(settings.Aws);
-            var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = e1.Bucket, Key = objectKey, FilePath = path.FullName }, cancellationToken);
-            var etag = S3ObjectRef.NormalizeETag(put.ETag);
+            // Multipart for large files, as S3 wants beyond 5 GB and compatible servers often far sooner.
+            using (var transfer = new TransferUtility(s3))
+            {
+                await transfer.UploadAsync(new TransferUtilityUploadRequest
+                {
+                    BucketName = e1.Bucket, Key = objectKey, FilePath = path.FullName, PartSize = 8 * 1024 * 1024,
+                }, cancellationToken);
+            }
+
+            var etag = S3ObjectRef.NormalizeETag((await s3.GetObjectMetadataAsync(e1.Bucket, objectKey, cancellationToken)).ETag);
             Console.WriteLine($"uploaded s3://{e1.Bucket}/{objectKey} (etag {etag})");
             if (!parse.GetValue(wait))
             {
