@@ -23,7 +23,7 @@ internal static class UploadCommand
             var objectKey = parse.GetValue(key) ?? e1.InboxPrefix + path.Name;
             using var s3 = AwsClientFactory.CreateS3(settings.Aws);
             // Multipart for large files, as S3 wants beyond 5 GB and compatible servers often far sooner.
-            using (var transfer = new TransferUtility(s3))
+            using (var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = 8 * 1024 * 1024 }))
             {
                 await transfer.UploadAsync(new TransferUtilityUploadRequest
                 {
