@@ -393,6 +393,8 @@ namespace Viaduct.Migrations.Migrations
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_test_results_file_id");
 
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FileId"), "brin");
+
                     b.ToTable("test_results", (string)null);
                 });
 

@@ -23,41 +23,12 @@ public sealed class S3EventListener(
     private readonly E1Options _options = options.Value;
     private string? _queueUrl;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.ListenerEnabled)
-        {
-            return;
-        }
-
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ReceiveOnceAsync(stoppingToken);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                var pause = Backoff.After(failures, _options.MaxErrorBackoff);
-                Log.ListenerFailed(logger, ex, failures, pause);
-                try
-                {
-                    await Task.Delay(pause, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.ListenerEnabled
+            ? EngineLoop.RunAsync(
+                async ct => await ReceiveOnceAsync(ct) >= 0, TimeSpan.Zero, _options.MaxErrorBackoff, TimeProvider.System,
+                (ex, failures, pause) => Log.ListenerFailed(logger, ex, failures, pause), stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One long poll and the handling of what it brought. Returns the number of messages received.</summary>
     public async Task<int> ReceiveOnceAsync(CancellationToken cancellationToken)

@@ -150,16 +150,22 @@ public sealed class FileImporter(
         var chunk = ReadChunk(eclrs, badRows, new RowChunk(ChunkSize), scratch);
         var spare = new RowChunk(ChunkSize);
         var fresh = new List<int>(ChunkSize);
+        var policy = new LookupPolicy();
         while (chunk.Count > 0)
         {
-            var lookup = known.LookUpAsync(chunk, cancellationToken);
+            var lookup = policy.ShouldLookUp() ? known.LookUpAsync(chunk, cancellationToken) : null;
             var next = ReadChunk(eclrs, badRows, spare, scratch);
-            var seenBefore = await lookup;
+            var seenBefore = lookup is null ? null : await lookup;
+            if (seenBefore is not null)
+            {
+                policy.Record(chunk.Count, seenBefore.Count);
+            }
+
             fresh.Clear();
             for (var i = 0; i < chunk.Count; i++)
             {
                 var checksum = chunk.Checksum(i);
-                var isNew = !seenBefore.Contains(checksum) && seenInFile.Add(checksum);
+                var isNew = seenBefore?.Contains(checksum) != true && seenInFile.Add(checksum);
                 if (isNew)
                 {
                     fresh.Add(i);

@@ -21,40 +21,12 @@ public sealed class LastSeenCompactor(
 {
     private readonly E1Options _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.CompactorEnabled)
-        {
-            return;
-        }
-
-        var pause = Backoff.Jitter(_options.CompactInterval);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(pause, time, stoppingToken);
-                while (await CompactOnceAsync(stoppingToken) > 0)
-                {
-                    // Drain, then sleep.
-                }
-
-                failures = 0;
-                pause = _options.CompactInterval;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                pause = Backoff.After(failures, _options.MaxErrorBackoff);
-                Log.CompactionFailed(logger, ex, failures, pause);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.CompactorEnabled
+            ? EngineLoop.RunAsync(
+                async ct => await CompactOnceAsync(ct) > 0, _options.CompactInterval, _options.MaxErrorBackoff, time,
+                (ex, failures, pause) => Log.CompactionFailed(logger, ex, failures, pause), stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>Applies one batch of sightings. Returns how many files' sightings it applied.</summary>
     public async Task<int> CompactOnceAsync(CancellationToken cancellationToken)

@@ -24,36 +24,13 @@ public sealed class InboxSweeper(
     private const int PageSize = 1000;
     private readonly E1Options _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!_options.SweepEnabled)
-        {
-            return;
-        }
-
-        var pause = Backoff.Jitter(_options.SweepInterval);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(pause, time, stoppingToken);
-                await SweepOnceAsync(stoppingToken);
-                failures = 0;
-                pause = _options.SweepInterval;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                pause = Backoff.After(failures, _options.MaxErrorBackoff);
-                Log.SweepFailed(logger, ex, failures, pause);
-            }
-        }
-    }
+    // One sweep per interval: a sweep goes through the whole inbox, there is no "more" to drain.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.SweepEnabled
+            ? EngineLoop.RunAsync(
+                async ct => { await SweepOnceAsync(ct); return false; }, _options.SweepInterval, _options.MaxErrorBackoff, time,
+                (ex, failures, pause) => Log.SweepFailed(logger, ex, failures, pause), stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One sweep. Returns how many files it imported.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ using Viaduct.Shared.Data;
 namespace Viaduct.Migrations.Migrations
 {
     [DbContext(typeof(ViaductDbContext))]
-    [Migration("20261123185346_Initial")]
+    [Migration("20261123190653_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -395,6 +395,8 @@ namespace Viaduct.Migrations.Migrations
 
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_test_results_file_id");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FileId"), "brin");
 
                     b.ToTable("test_results", (string)null);
                 });

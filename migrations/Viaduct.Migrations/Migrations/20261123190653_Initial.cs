@@ -190,7 +190,8 @@ namespace Viaduct.Migrations.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_test_results_file_id",
                 table: "test_results",
-                column: "file_id");
+                column: "file_id")
+                .Annotation("Npgsql:IndexMethod", "brin");
         }
 
         /// <inheritdoc />
