@@ -56,6 +56,8 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             about.HasKey(a => a.Checksum);
             // Re-sent exports update last-seen on most rows: room on the page keeps those updates HOT.
             about.HasStorageParameter("fillfactor", 70);
+            about.Property(a => a.FirstSeenAt).HasDefaultValueSql("now()");
+            about.Property(a => a.LastSeenAt).HasDefaultValueSql("now()");
         });
 
         modelBuilder.Entity<AboutSighting>(sighting =>

@@ -33,16 +33,20 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("first_file_id");
 
                     b.Property<DateTime>("FirstSeenAt")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
+                        .HasColumnName("first_seen_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<long>("LastFileId")
                         .HasColumnType("bigint")
                         .HasColumnName("last_file_id");
 
                     b.Property<DateTime>("LastSeenAt")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
+                        .HasColumnName("last_seen_at")
+                        .HasDefaultValueSql("now()");
 
                     b.HasKey("Checksum")
                         .HasName("pk_abouts");

@@ -64,6 +64,11 @@ internal static class RowMerge
 
         // Big-endian halves: ordering the numbers orders the bytes, as PostgreSQL compares bytea.
         fresh.Sort((a, b) => a.High != b.High ? a.High.CompareTo(b.High) : a.Low.CompareTo(b.Low));
+        if (await TryCopyAsync(connection, fileId, fresh, cancellationToken))
+        {
+            return lost;
+        }
+
         var checksums = fresh.Select(c => c.ToArray()).ToArray();
         var inserted = await connection.ExecuteAsync("""
             INSERT INTO abouts (checksum, first_file_id, last_file_id, first_seen_at, last_seen_at)
@@ -95,6 +100,46 @@ internal static class RowMerge
             "DELETE FROM test_results WHERE file_id = $1 AND checksum = ANY($2::bytea[])",
             cancellationToken, fileId, lost.Select(c => c.ToArray()).ToArray());
         return lost;
+    }
+
+    /// <summary>
+    /// The fast way, right almost always: COPY the checksums, which makes PostgreSQL skip the per-row
+    /// conflict check of INSERT ... ON CONFLICT. If another replica committed one of them meanwhile (or a
+    /// skipped lookup would have found it), the unique key refuses the COPY; the savepoint undoes just that,
+    /// and the careful way takes over.
+    /// </summary>
+    private static async Task<bool> TryCopyAsync(
+        NpgsqlConnection connection, long fileId, List<RowChecksum> fresh, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("SAVEPOINT e1_claim", cancellationToken);
+        try
+        {
+            var checksum = new byte[32];
+            // first_seen_at and last_seen_at take their default, the database's now().
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY abouts (checksum, first_file_id, last_file_id) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var row in fresh)
+                {
+                    row.WriteTo(checksum);
+                    copy.StartRow();
+                    copy.Write(checksum, NpgsqlDbType.Bytea);
+                    copy.Write(fileId, NpgsqlDbType.Bigint);
+                    copy.Write(fileId, NpgsqlDbType.Bigint);
+
+                }
+
+                await copy.CompleteAsync(cancellationToken);
+            }
+
+            await connection.ExecuteAsync("RELEASE SAVEPOINT e1_claim", cancellationToken);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await connection.ExecuteAsync("ROLLBACK TO SAVEPOINT e1_claim", cancellationToken);
+            return false;
+        }
     }
 
     private static async Task RecordSightingAsync(

@@ -44,4 +44,47 @@ public sealed class ConcurrencyTests(E1Fixture fixture) : IClassFixture<E1Fixtur
         Assert.Equal(280L, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM abouts a JOIN test_results t ON t.checksum = a.checksum WHERE t.accession_number LIKE 'RACE-%'"));
     }
+
+    [Fact]
+    public async Task A_row_another_replica_commits_while_a_file_is_imported_is_a_duplicate_not_a_second_copy()
+    {
+        var content = EclrsText.Rows("OVERTAKEN", 0, 5);
+        await fixture.Inbox.PutAsync("inbox/overtaken.txt", content);
+        var third = new byte[32];
+        using (var eclrs = Viaduct.Shared.Eclrs.EclrsReader.Open(new StringReader(content)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True(eclrs.Read());
+            }
+
+            eclrs.WriteChecksum(third);
+        }
+
+        // "Another replica" inserts the third row's checksum and commits only after E1 has looked the row up
+        // (not found) and copied it: E1's claim must then find it taken and drop its own copy.
+        await using var other = await fixture.Database.DataSource.OpenConnectionAsync();
+        await using var otherImport = await other.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand(
+            "INSERT INTO abouts (checksum, first_file_id, last_file_id) VALUES ($1, 0, 0)", other))
+        {
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = third });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var e1 = await E1Host.StartAsync(fixture);
+        var drain = Task.Run(e1.DrainAsync);
+        await Eventually.ReturnsAsync(
+            () => fixture.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'"),
+            waiting => waiting > 0, TimeSpan.FromSeconds(30), "E1 to wait on the other replica's checksum");
+        await otherImport.CommitAsync();
+        await drain.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var file = await FileRow.ByKeyAsync(fixture.Database, "inbox/overtaken.txt");
+        Assert.Equal(("processed", 5, 4, 1), (file.State, file.Rows, file.New, file.Duplicate));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE checksum = $1", third));
+        Assert.Equal(4L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE accession_number LIKE 'OVERTAKEN-%'"));
+        Assert.Equal(4L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM abouts WHERE first_file_id = $1", file.Id));
+    }
 }

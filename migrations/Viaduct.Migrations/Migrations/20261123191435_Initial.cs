@@ -35,8 +35,8 @@ namespace Viaduct.Migrations.Migrations
                     checksum = table.Column<byte[]>(type: "bytea", nullable: false),
                     first_file_id = table.Column<long>(type: "bigint", nullable: false),
                     last_file_id = table.Column<long>(type: "bigint", nullable: false),
-                    first_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    first_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()"),
+                    last_seen_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },
                 constraints: table =>
                 {

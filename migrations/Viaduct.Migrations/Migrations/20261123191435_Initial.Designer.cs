@@ -12,7 +12,7 @@ using Viaduct.Shared.Data;
 namespace Viaduct.Migrations.Migrations
 {
     [DbContext(typeof(ViaductDbContext))]
-    [Migration("20261123190653_Initial")]
+    [Migration("20261123191435_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -36,16 +36,20 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("first_file_id");
 
                     b.Property<DateTime>("FirstSeenAt")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
+                        .HasColumnName("first_seen_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<long>("LastFileId")
                         .HasColumnType("bigint")
                         .HasColumnName("last_file_id");
 
                     b.Property<DateTime>("LastSeenAt")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen_at");
+                        .HasColumnName("last_seen_at")
+                        .HasDefaultValueSql("now()");
 
                     b.HasKey("Checksum")
                         .HasName("pk_abouts");
