@@ -76,8 +76,15 @@ public class S3Inbox : IAsyncLifetime
     public Task PutAsync(string key, string content) =>
         S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = content });
 
-    public Task PutFileAsync(string key, string path) =>
-        S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = path });
+    /// <summary>Uploads a file, in 5 MiB parts when it is larger (as S3 clients do for big objects).</summary>
+    public async Task PutFileAsync(string key, string path)
+    {
+        using var transfer = new Amazon.S3.Transfer.TransferUtility(S3, new Amazon.S3.Transfer.TransferUtilityConfig { MinSizeBeforePartUpload = 5 * 1024 * 1024 });
+        await transfer.UploadAsync(new Amazon.S3.Transfer.TransferUtilityUploadRequest
+        {
+            BucketName = Bucket, Key = key, FilePath = path, PartSize = 5 * 1024 * 1024,
+        });
+    }
 
     /// <summary>Messages waiting on a queue (approximate, as SQS says).</summary>
     public async Task<int> WaitingAsync(string queueUrl)

@@ -147,25 +147,65 @@ public sealed class FileImporter(
         var version = (short)eclrs.Version;
 
         await using var copy = await TestResultCopy.BeginAsync(connection, fileId, version, cancellationToken);
-        var chunk = ReadChunk(eclrs, badRows, new RowChunk(ChunkSize), scratch);
-        var spare = new RowChunk(ChunkSize);
-        var fresh = new List<int>(ChunkSize);
         var policy = new LookupPolicy();
-        while (chunk.Count > 0)
+        var counties = new CountyCodes();
+        var chunks = new[] { new RowChunk(ChunkSize, counties), new RowChunk(ChunkSize, counties) };
+        var fresh = new List<int>(ChunkSize);
+        RowChunk? pending = null;
+        Task<HashSet<RowChecksum>>? pendingLookup = null;
+        var more = true;
+        try
         {
-            var lookup = policy.ShouldLookUp() ? known.LookUpAsync(chunk, cancellationToken) : null;
-            var next = ReadChunk(eclrs, badRows, spare, scratch);
-            var seenBefore = lookup is null ? null : await lookup;
-            if (seenBefore is not null)
+            while (more)
             {
-                policy.Record(chunk.Count, seenBefore.Count);
-            }
+                if (policy.ShouldLookUp())
+                {
+                    // Parse this chunk while the previous one's lookup runs, then look this one up while the
+                    // previous one's new rows are copied. One lookup at a time: they share a connection.
+                    var chunk = ReadChunk(eclrs, badRows, pending == chunks[0] ? chunks[1] : chunks[0], scratch);
+                    more = chunk.Count > 0;
+                    var seenBefore = pendingLookup is null ? null : await pendingLookup;
+                    pendingLookup = more ? known.LookUpAsync(chunk, cancellationToken) : null;
+                    if (pending is not null)
+                    {
+                        CopyFresh(pending, seenBefore!);
+                    }
 
+                    pending = more ? chunk : null;
+                }
+                else
+                {
+                    if (pending is not null)
+                    {
+                        CopyFresh(pending, await pendingLookup!);
+                        (pending, pendingLookup) = (null, null);
+                    }
+
+                    // Rows that will not be looked up are copied as they are read: no second parse.
+                    more = CopyStraight(ChunkSize) > 0;
+                }
+            }
+        }
+        finally
+        {
+            if (pendingLookup is { IsCompleted: false })
+            {
+                // Let an abandoned lookup finish before its connection is closed.
+                await Task.WhenAny(pendingLookup);
+            }
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+        return new ReadSummary(merged);
+
+        void CopyFresh(RowChunk chunk, HashSet<RowChecksum> seenBefore)
+        {
+            policy.Record(chunk.Count, seenBefore.Count);
             fresh.Clear();
             for (var i = 0; i < chunk.Count; i++)
             {
                 var checksum = chunk.Checksum(i);
-                var isNew = seenBefore?.Contains(checksum) != true && seenInFile.Add(checksum);
+                var isNew = !seenBefore.Contains(checksum) && seenInFile.Add(checksum);
                 if (isNew)
                 {
                     fresh.Add(i);
@@ -182,16 +222,37 @@ public sealed class FileImporter(
                     again.Read();
                     copy.Write(again, chunk.LineNumber(index), chunk.Checksum(index));
                 }
-
-                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            spare = chunk;
-            chunk = next;
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        await copy.CompleteAsync(cancellationToken);
-        return new ReadSummary(merged);
+        int CopyStraight(int rows)
+        {
+            var read = 0;
+            while (read < rows && eclrs.Read())
+            {
+                read++;
+                if (eclrs.Error is { } error)
+                {
+                    badRows.Add(eclrs.LineNumber, error, eclrs.RawLine);
+                    continue;
+                }
+
+                eclrs.WriteChecksum(scratch);
+                var checksum = RowChecksum.From(scratch);
+                var isNew = seenInFile.Add(checksum);
+                if (isNew)
+                {
+                    copy.Write(eclrs, eclrs.LineNumber, checksum);
+                }
+
+                merged.Add(new MergeRow(eclrs.LineNumber, checksum, counties.Of(eclrs.GetSpan(EclrsColumns.CountyCode)), isNew));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return read;
+        }
     }
 
     private static RowChunk ReadChunk(EclrsReader eclrs, BadRowSpool badRows, RowChunk chunk, byte[] scratch)

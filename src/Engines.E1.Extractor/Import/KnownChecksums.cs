@@ -26,7 +26,9 @@ internal sealed class KnownChecksums : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection.State == System.Data.ConnectionState.Open)
+        // After a failed import a lookup may still be running; the setting then goes with the closed
+        // connection's reset in the pool.
+        if (_connection.FullState == System.Data.ConnectionState.Open)
         {
             await using var command = new NpgsqlCommand("RESET enable_seqscan", _connection);
             await command.ExecuteNonQueryAsync();

@@ -10,15 +10,14 @@ namespace Viaduct.Engines.E1.Extractor.Import;
 internal sealed class RowChunk
 {
     private readonly List<(int LineNumber, int Start, int Length, RowChecksum Checksum, string CountyCode)> _rows;
-    private readonly Dictionary<string, string> _counties = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _countyLookup;
+    private readonly CountyCodes _counties;
     private char[] _text = new char[1 << 20];
     private int _used;
 
-    public RowChunk(int capacity)
+    public RowChunk(int capacity, CountyCodes counties)
     {
         _rows = new(capacity);
-        _countyLookup = _counties.GetAlternateLookup<ReadOnlySpan<char>>();
+        _counties = counties;
     }
 
     public int Count => _rows.Count;
@@ -45,13 +44,7 @@ internal sealed class RowChunk
         }
 
         raw.CopyTo(_text.AsSpan(_used));
-        var county = reader.GetSpan(EclrsColumns.CountyCode);
-        if (!_countyLookup.TryGetValue(county, out var countyCode))
-        {
-            countyCode = county.ToString();
-            _counties[countyCode] = countyCode;
-        }
-
+        var countyCode = _counties.Of(reader.GetSpan(EclrsColumns.CountyCode));
         _rows.Add((reader.LineNumber, _used, raw.Length, RowChecksum.From(scratch), countyCode));
         _used += raw.Length;
     }
