@@ -11,8 +11,17 @@ namespace Viaduct.Engines.E1.Extractor.Import;
 internal sealed class KnownChecksums : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlCommand _lookup;
+    private bool _prepared;
 
-    private KnownChecksums(NpgsqlConnection connection) => _connection = connection;
+    private KnownChecksums(NpgsqlConnection connection)
+    {
+        _connection = connection;
+        // One statement, prepared once and run for every chunk of the file.
+        _lookup = new NpgsqlCommand(
+            "SELECT a.checksum FROM unnest($1::bytea[]) AS c(checksum) JOIN abouts a ON a.checksum = c.checksum", connection);
+        _lookup.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea });
+    }
 
     public static async Task<KnownChecksums> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -34,6 +43,7 @@ internal sealed class KnownChecksums : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
+        await _lookup.DisposeAsync();
         await _connection.DisposeAsync();
     }
 
@@ -51,10 +61,14 @@ internal sealed class KnownChecksums : IAsyncDisposable
             checksums[i] = rows.Checksum(i).ToArray();
         }
 
-        await using var command = new NpgsqlCommand(
-            "SELECT a.checksum FROM unnest($1::bytea[]) AS c(checksum) JOIN abouts a ON a.checksum = c.checksum", _connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = checksums });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        _lookup.Parameters[0].Value = checksums;
+        if (!_prepared)
+        {
+            await _lookup.PrepareAsync(cancellationToken);
+            _prepared = true;
+        }
+
+        await using var reader = await _lookup.ExecuteReaderAsync(cancellationToken);
         var buffer = new byte[32];
         while (await reader.ReadAsync(cancellationToken))
         {
