@@ -77,12 +77,12 @@ public sealed class FileImporter(
         using var text = new StreamReader(spool.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         await using var badRows = new BadRowSpool();
         EclrsVersion version;
-        ReadSummary summary;
+        MergeRows rows;
         try
         {
             using var eclrs = EclrsReader.Open(text);
             version = eclrs.Version;
-            summary = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, spool.Length, cancellationToken);
+            rows = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, spool.Length, cancellationToken);
         }
         catch (EclrsFormatException ex)
         {
@@ -93,7 +93,7 @@ public sealed class FileImporter(
             return new ImportOutcome(fileId, ImportStatus.Failed, Reason: ex.Message);
         }
 
-        var statistics = await RowMerge.MergeAsync(connection, fileId, summary.Rows, badRows, cancellationToken);
+        var statistics = await RowMerge.MergeAsync(connection, fileId, rows, badRows, cancellationToken);
         await FinishProcessedAsync(connection, fileId, sha, (short)version, spool.Length, statistics, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.ImportFinished(logger, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad);
@@ -128,14 +128,12 @@ public sealed class FileImporter(
 
     private sealed record Target(string Bucket, string Key, string ETag, string? VersionId);
 
-    private sealed record ReadSummary(MergeRows Rows);
-
     /// <summary>
     /// Reads the file in chunks. While a chunk's checksums are looked up in the dedup memory, the next chunk is
     /// parsed; rows not found there go straight into test_results with one binary COPY, so a row is written
     /// once and a re-sent export sends the database little more than its checksums.
     /// </summary>
-    private async Task<ReadSummary> CopyNewRowsAsync(
+    private async Task<MergeRows> CopyNewRowsAsync(
         NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, CancellationToken cancellationToken)
     {
         await using var known = await KnownChecksums.OpenAsync(dataSource, cancellationToken);
@@ -196,7 +194,7 @@ public sealed class FileImporter(
         }
 
         await copy.CompleteAsync(cancellationToken);
-        return new ReadSummary(merged);
+        return merged;
 
         void CopyFresh(RowChunk chunk, HashSet<RowChecksum> seenBefore)
         {
