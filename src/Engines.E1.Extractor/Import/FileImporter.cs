@@ -52,29 +52,15 @@ public sealed class FileImporter(
         await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
 
         Log.ImportStarted(logger, fileId, target.Bucket, target.Key);
-        await using var spool = await ObjectSpool.DownloadAsync(s3, new GetObjectRequest
+        await using var content = ObjectStream.Open(s3, new GetObjectRequest
         {
             BucketName = target.Bucket,
             Key = target.Key,
             VersionId = target.VersionId,
             EtagToMatch = target.ETag.Length == 0 ? null : $"\"{target.ETag}\"",
         }, cancellationToken);
-        var sha = spool.Sha256;
-
-        // Two files with the same content racing: the lock makes the second wait and then see the first.
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
-        var original = await connection.ScalarAsync<long?>(
-            "SELECT id FROM files WHERE content_sha256 = $1 AND state = 'processed' AND id <> $2 LIMIT 1",
-            cancellationToken, sha, fileId);
-        if (original is not null)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            await RecordDuplicateAsync(fileId, original.Value, sha, cancellationToken);
-            Log.DuplicateFile(logger, fileId, original.Value);
-            return new ImportOutcome(fileId, ImportStatus.Duplicate, Reason: $"same content as file {original.Value}");
-        }
-
-        using var text = new StreamReader(spool.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        var contentLength = await content.ContentLengthAsync();
+        using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         await using var badRows = new BadRowSpool();
         EclrsVersion version;
         MergeRows rows;
@@ -82,7 +68,7 @@ public sealed class FileImporter(
         {
             using var eclrs = EclrsReader.Open(text);
             version = eclrs.Version;
-            rows = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, spool.Length, cancellationToken);
+            rows = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, contentLength, cancellationToken);
         }
         catch (EclrsFormatException ex)
         {
@@ -93,8 +79,24 @@ public sealed class FileImporter(
             return new ImportOutcome(fileId, ImportStatus.Failed, Reason: ex.Message);
         }
 
+        var sha = await content.Sha256Async();
+
+        // Two files with the same content racing: the lock makes the second wait and then see the first.
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
+        var original = await connection.ScalarAsync<long?>(
+            "SELECT id FROM files WHERE content_sha256 = $1 AND state = 'processed' AND id <> $2 LIMIT 1",
+            cancellationToken, sha, fileId);
+        if (original is not null)
+        {
+            // What was copied rolls back: the file is only recorded.
+            await transaction.RollbackAsync(cancellationToken);
+            await RecordDuplicateAsync(fileId, original.Value, sha, cancellationToken);
+            Log.DuplicateFile(logger, fileId, original.Value);
+            return new ImportOutcome(fileId, ImportStatus.Duplicate, Reason: $"same content as file {original.Value}");
+        }
+
         var statistics = await RowMerge.MergeAsync(connection, fileId, rows, badRows, cancellationToken);
-        await FinishProcessedAsync(connection, fileId, sha, (short)version, spool.Length, statistics, cancellationToken);
+        await FinishProcessedAsync(connection, fileId, sha, (short)version, content.BytesRead, statistics, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.ImportFinished(logger, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad);
         return new ImportOutcome(fileId, ImportStatus.Processed, statistics);
