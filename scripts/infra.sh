@@ -151,14 +151,24 @@ pg_start() {
   mkdir -p "$LOG_DIR"
   rm -f "$LOG_DIR/postgres.log"
   ln -s "$PG_DIR/server.log" "$LOG_DIR/postgres.log"
-  log "PostgreSQL 15: starting on 127.0.0.1:$PG_PORT"
-  if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t "$START_TIMEOUT" \
-      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" \
-      start >/dev/null; then
+  # The port was free when picked; another `up` (a second checkout, a parallel run) may take it first.
+  local attempt
+  for attempt in 1 2 3; do
+    log "PostgreSQL 15: starting on 127.0.0.1:$PG_PORT"
+    if as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t "$START_TIMEOUT" \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" \
+        start >/dev/null; then
+      break
+    fi
+    if (( attempt < 3 )) && grep -q "Address already in use" "$PG_DIR/server.log" 2>/dev/null; then
+      warn "port $PG_PORT was taken meanwhile; trying another"
+      PG_PORT=$(pick_port $(( PG_PORT + 1 )))
+      continue
+    fi
     tail -n 30 "$PG_DIR/server.log" >&2 2>/dev/null || true
     pg_stop
     die "PostgreSQL did not start (log above)"
-  fi
+  done
   PG_PID=$(pg_postmaster_pid "$PG_DIR")
   save_state
   as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB_NAME" \
