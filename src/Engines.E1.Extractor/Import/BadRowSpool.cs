@@ -1,4 +1,5 @@
 using System.Text;
+using Viaduct.Shared.Eclrs;
 
 namespace Viaduct.Engines.E1.Extractor.Import;
 
@@ -14,7 +15,19 @@ internal sealed class BadRowSpool : IAsyncDisposable
 
     public int Count { get; private set; }
 
-    public void Add(int lineNumber, string reason, string rawData)
+    /// <summary>Keeps the reader's current row if it is bad; true when it was.</summary>
+    public bool KeepIfBad(EclrsReader reader)
+    {
+        if (reader.Error is not { } error)
+        {
+            return false;
+        }
+
+        Add(reader.LineNumber, error, reader.RawLine);
+        return true;
+    }
+
+    private void Add(int lineNumber, string reason, string rawData)
     {
         if (_writer is null)
         {

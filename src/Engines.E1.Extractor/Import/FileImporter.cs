@@ -233,9 +233,8 @@ public sealed class FileImporter(
             while (read < rows && eclrs.Read())
             {
                 read++;
-                if (eclrs.Error is { } error)
+                if (badRows.KeepIfBad(eclrs))
                 {
-                    badRows.Add(eclrs.LineNumber, error, eclrs.RawLine);
                     continue;
                 }
 
@@ -260,11 +259,7 @@ public sealed class FileImporter(
         chunk.Clear();
         while (chunk.Count < ChunkSize && eclrs.Read())
         {
-            if (eclrs.Error is { } error)
-            {
-                badRows.Add(eclrs.LineNumber, error, eclrs.RawLine);
-            }
-            else
+            if (!badRows.KeepIfBad(eclrs))
             {
                 chunk.Add(eclrs, scratch);
             }

@@ -26,16 +26,33 @@ internal static class RowMerge
         }
 
         var lost = await ClaimAsync(connection, fileId, fresh, cancellationToken);
-        await RecordSightingAsync(connection, fileId, rows, lost, cancellationToken);
-        await StoreBadRowsAsync(connection, fileId, badRows, cancellationToken);
 
+        // One pass: every row counts for its county, and every row not kept as new (seen before, repeated in
+        // the file, or lost to another replica) goes into the sighting.
+        var seen = new byte[(rows.Count - fresh.Count + lost.Count) * 32];
+        var offset = 0;
         var counties = new Dictionary<string, (int Rows, int New)>(StringComparer.Ordinal);
         foreach (var row in rows.All())
         {
-            var county = counties.GetValueOrDefault(row.CountyCode);
             var isNew = row.IsNew && !lost.Contains(row.Checksum);
+            if (!isNew)
+            {
+                row.Checksum.WriteTo(seen.AsSpan(offset, 32));
+                offset += 32;
+            }
+
+            var county = counties.GetValueOrDefault(row.CountyCode);
             counties[row.CountyCode] = (county.Rows + 1, county.New + (isNew ? 1 : 0));
         }
+
+        if (seen.Length > 0)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO about_sightings (file_id, seen_at, row_count, checksums) VALUES ($1, now(), $2, $3)",
+                cancellationToken, fileId, seen.Length / 32, seen);
+        }
+
+        await StoreBadRowsAsync(connection, fileId, badRows, cancellationToken);
 
         var statistics = counties.ToDictionary(c => c.Key, c => new CountyStatistics(c.Value.Rows, c.Value.New, c.Value.Rows - c.Value.New, 0), StringComparer.Ordinal);
         if (badRows.Count > 0)
@@ -140,39 +157,6 @@ internal static class RowMerge
             await connection.ExecuteAsync("ROLLBACK TO SAVEPOINT e1_claim", cancellationToken);
             return false;
         }
-    }
-
-    private static async Task RecordSightingAsync(
-        NpgsqlConnection connection, long fileId, MergeRows rows, HashSet<RowChecksum> lost, CancellationToken cancellationToken)
-    {
-        var seen = rows.Count;
-        foreach (var row in rows.All())
-        {
-            if (row.IsNew && !lost.Contains(row.Checksum))
-            {
-                seen--;
-            }
-        }
-
-        if (seen == 0)
-        {
-            return;
-        }
-
-        var checksums = new byte[seen * 32];
-        var offset = 0;
-        foreach (var row in rows.All())
-        {
-            if (!row.IsNew || lost.Contains(row.Checksum))
-            {
-                row.Checksum.WriteTo(checksums.AsSpan(offset, 32));
-                offset += 32;
-            }
-        }
-
-        await connection.ExecuteAsync(
-            "INSERT INTO about_sightings (file_id, seen_at, row_count, checksums) VALUES ($1, now(), $2, $3)",
-            cancellationToken, fileId, seen, checksums);
     }
 
     private static async Task StoreBadRowsAsync(NpgsqlConnection connection, long fileId, BadRowSpool badRows, CancellationToken cancellationToken)
