@@ -1,4 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Viaduct.Engines.E2.Transformer.Counties;
+using Viaduct.Engines.E2.Transformer.Transform;
+using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
 
 namespace Viaduct.Engines.E2.Transformer;
@@ -7,11 +15,53 @@ public static class E2TransformerHostExtensions
 {
     public const string EngineName = "e2-transformer";
 
-    /// <summary>Registers the engine. For now an empty host with the shared defaults; its issue fills it in.</summary>
-    public static IHostApplicationBuilder AddE2Transformer(this IHostApplicationBuilder builder)
+    /// <summary>Everything E2 needs: defaults, options, the county file, the transformer, its loop and its LISTEN connection.</summary>
+    public static IHostApplicationBuilder AddE2Transformer(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddViaductDefaults(EngineName);
+        builder.AddViaductDefaults(EngineName, configureLogging);
+
+        builder.Services.AddOptions<E2Options>()
+            .BindConfiguration(E2Options.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<E2Options>, E2OptionsValidator>();
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<E2Options>>().Value.ResolveCountiesPath();
+            var directory = CountyDirectory.Load(path);
+            Log.CountiesLoaded(
+                sp.GetRequiredService<ILogger<CountyDirectory>>(),
+                path, directory.Counties.Count, directory.Counties.Count(c => c.Participating));
+            return directory;
+        });
+        builder.Services.AddSingleton<ResultTransformer>();
+        builder.Services.AddSingleton<WakeSignal>();
+        builder.Services.AddHostedService<TransformWorker>();
+        var settings = builder.Configuration.GetSection(E2Options.Section).Get<E2Options>() ?? new E2Options();
+        if (settings is { WorkerEnabled: true, ListenEnabled: true })
+        {
+            builder.Services.AddHostedService(sp => new NotificationListener(
+                sp.GetRequiredService<NpgsqlDataSource>(), Notifications.TestResultsReady, sp.GetRequiredService<WakeSignal>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+        }
+
         return builder;
     }
+
+    private sealed class E2OptionsValidator : IValidateOptions<E2Options>
+    {
+        public ValidateOptionsResult Validate(string? name, E2Options options)
+        {
+            var problems = options.Problems().ToList();
+            if (!File.Exists(options.ResolveCountiesPath()))
+            {
+                problems.Add($"E2:CountiesPath: no county file at {options.ResolveCountiesPath()}");
+            }
+
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
 }

@@ -8,4 +8,7 @@ public static class Notifications
 {
     /// <summary>E1 committed new test_results (payload: file id).</summary>
     public const string TestResultsReady = "viaduct_test_results_ready";
+
+    /// <summary>E2 committed changes to postable index cases (no payload).</summary>
+    public const string IndexCasesChanged = "viaduct_index_cases_changed";
 }

@@ -14,6 +14,12 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
     public DbSet<AboutSighting> AboutSightings => Set<AboutSighting>();
     public DbSet<BadRow> BadRows => Set<BadRow>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<County> Counties => Set<County>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<IndexCase> IndexCases => Set<IndexCase>();
+    public DbSet<LabResult> LabResults => Set<LabResult>();
+    public DbSet<MergeConflict> MergeConflicts => Set<MergeConflict>();
+    public DbSet<TransformOutcome> TransformOutcomes => Set<TransformOutcome>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -49,6 +55,8 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             // Rows arrive file by file, so file_id follows the physical order: a BRIN index finds a file's rows
             // and costs next to nothing to keep up during a COPY, where a B-tree would cost one insert per row.
             result.HasIndex(r => r.FileId).HasMethod("brin");
+            // E2's ready state. New ids only ever append to this index, and claimed rows leave it.
+            result.HasIndex(r => r.Id).HasDatabaseName("ix_test_results_transform_ready").HasFilter("transformed_at IS NULL");
         });
 
         modelBuilder.Entity<About>(about =>
@@ -71,12 +79,78 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             bad.HasIndex(b => new { b.FileId, b.LineNumber });
         });
 
+        OnTransformModelCreating(modelBuilder);
+
         modelBuilder.Entity<EventRecord>(evt =>
         {
             evt.ToTable("events");
             evt.Property(e => e.OccurredAt).HasDefaultValueSql("now()");
             evt.Property(e => e.Detail).HasColumnType("jsonb");
             evt.HasIndex(e => new { e.SubjectType, e.SubjectId });
+        });
+    }
+
+    // E2's tables: counties, people, index cases, lab results and what each transformation came to.
+    private static void OnTransformModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<County>(county =>
+        {
+            county.HasKey(c => c.Fips);
+            county.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
+        });
+
+        modelBuilder.Entity<Person>(person =>
+        {
+            person.Property(p => p.PatientKeys).HasDefaultValueSql("'{}'");
+            person.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
+            person.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
+            person.HasIndex(p => p.PatientKeys).HasMethod("gin");
+            // One person per identity. Writers hold an advisory lock on the identity first, so this never fires
+            // in normal work; it is the guarantee, not the mechanism.
+            person.HasIndex(p => p.IdentityKey).IsUnique().HasFilter("identity_key IS NOT NULL");
+        });
+
+        modelBuilder.Entity<IndexCase>(indexCase =>
+        {
+            indexCase.ToTable("index_cases", t => t.HasCheckConstraint(
+                "ck_index_cases_transfer_state", "transfer_state IN ('none', 'pending', 'sent')"));
+            indexCase.Property(c => c.Properties).HasColumnType("jsonb");
+            indexCase.Property(c => c.TransferState).HasDefaultValue(IndexCaseTransferState.None);
+            indexCase.Property(c => c.Closed).HasDefaultValue(false);
+            indexCase.Property(c => c.RegisteredInError).HasDefaultValue(false);
+            indexCase.Property(c => c.Version).HasDefaultValue(1);
+            indexCase.Property(c => c.ChangedAt).HasDefaultValueSql("now()");
+            indexCase.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+            indexCase.HasIndex(c => new { c.PersonId, c.CountyFips });
+            indexCase.HasIndex(c => c.CaseId);
+            indexCase.HasOne<Person>().WithMany().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Restrict);
+            indexCase.HasOne<County>().WithMany().HasForeignKey(c => c.CountyFips).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<LabResult>(labResult =>
+        {
+            labResult.Property(l => l.Properties).HasColumnType("jsonb");
+            labResult.Property(l => l.Version).HasDefaultValue(1);
+            labResult.Property(l => l.ChangedAt).HasDefaultValueSql("now()");
+            labResult.Property(l => l.CreatedAt).HasDefaultValueSql("now()");
+            labResult.HasIndex(l => new { l.IndexCaseId, l.AccessionNumber }).IsUnique();
+            labResult.HasOne<IndexCase>().WithMany().HasForeignKey(l => l.IndexCaseId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<MergeConflict>(conflict =>
+        {
+            conflict.Property(c => c.RecordedAt).HasDefaultValueSql("now()");
+            conflict.HasIndex(c => new { c.SubjectType, c.SubjectId });
+            conflict.HasIndex(c => c.TestResultId);
+        });
+
+        modelBuilder.Entity<TransformOutcome>(outcome =>
+        {
+            outcome.ToTable("transform_outcomes", t => t.HasCheckConstraint(
+                "ck_transform_outcomes_outcome", "outcome IN ('transformed', 'no_new_information', 'ignored', 'failed')"));
+            outcome.Property(o => o.RecordedAt).HasDefaultValueSql("now()");
+            outcome.HasIndex(o => o.TestResultId);
+            outcome.HasIndex(o => o.PersonId);
         });
     }
 }

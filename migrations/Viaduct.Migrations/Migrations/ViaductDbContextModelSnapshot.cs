@@ -133,6 +133,47 @@ namespace Viaduct.Migrations.Migrations
                     b.ToTable("bad_rows", (string)null);
                 });
 
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.County", b =>
+                {
+                    b.Property<string>("Fips")
+                        .HasColumnType("text")
+                        .HasColumnName("fips");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("LocationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("location_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Participating")
+                        .HasColumnType("boolean")
+                        .HasColumnName("participating");
+
+                    b.Property<bool>("Statewide")
+                        .HasColumnType("boolean")
+                        .HasColumnName("statewide");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Fips")
+                        .HasName("pk_counties");
+
+                    b.ToTable("counties", (string)null);
+                });
+
             modelBuilder.Entity("Viaduct.Shared.Data.Model.EventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -321,6 +362,309 @@ namespace Viaduct.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.IndexCase", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CaseId")
+                        .HasColumnType("text")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<bool>("Closed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("closed");
+
+                    b.Property<string>("CountyFips")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("county_fips");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<bool>("Postable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("postable");
+
+                    b.Property<string>("Properties")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("properties");
+
+                    b.Property<bool>("RegisteredInError")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("registered_in_error");
+
+                    b.Property<string>("TransferDestinationFips")
+                        .HasColumnType("text")
+                        .HasColumnName("transfer_destination_fips");
+
+                    b.Property<string>("TransferSourceCaseId")
+                        .HasColumnType("text")
+                        .HasColumnName("transfer_source_case_id");
+
+                    b.Property<string>("TransferState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("none")
+                        .HasColumnName("transfer_state");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_index_cases");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_index_cases_case_id");
+
+                    b.HasIndex("CountyFips")
+                        .HasDatabaseName("ix_index_cases_county_fips");
+
+                    b.HasIndex("PersonId", "CountyFips")
+                        .HasDatabaseName("ix_index_cases_person_id_county_fips");
+
+                    b.ToTable("index_cases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_index_cases_transfer_state", "transfer_state IN ('none', 'pending', 'sent')");
+                        });
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.LabResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccessionNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("accession_number");
+
+                    b.Property<string>("CaseId")
+                        .HasColumnType("text")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_id");
+
+                    b.Property<long>("IndexCaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("index_case_id");
+
+                    b.Property<string>("Properties")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("properties");
+
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lab_results");
+
+                    b.HasIndex("IndexCaseId", "AccessionNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lab_results_index_case_id_accession_number");
+
+                    b.ToTable("lab_results", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.MergeConflict", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("ExistingValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("existing_value");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<string>("IncomingValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("incoming_value");
+
+                    b.Property<string>("Property")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("property");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("SubjectType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject_type");
+
+                    b.Property<long>("TestResultId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("test_result_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_merge_conflicts");
+
+                    b.HasIndex("TestResultId")
+                        .HasDatabaseName("ix_merge_conflicts_test_result_id");
+
+                    b.HasIndex("SubjectType", "SubjectId")
+                        .HasDatabaseName("ix_merge_conflicts_subject_type_subject_id");
+
+                    b.ToTable("merge_conflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.Person", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly?>("DateOfBirth")
+                        .HasColumnType("date")
+                        .HasColumnName("date_of_birth");
+
+                    b.Property<string>("FirstName")
+                        .HasColumnType("text")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("IdentityKey")
+                        .HasColumnType("text")
+                        .HasColumnName("identity_key");
+
+                    b.Property<string>("LastName")
+                        .HasColumnType("text")
+                        .HasColumnName("last_name");
+
+                    b.PrimitiveCollection<string[]>("PatientKeys")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("patient_keys")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_people");
+
+                    b.HasIndex("IdentityKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_people_identity_key")
+                        .HasFilter("identity_key IS NOT NULL");
+
+                    b.HasIndex("PatientKeys")
+                        .HasDatabaseName("ix_people_patient_keys");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PatientKeys"), "gin");
+
+                    b.ToTable("people", (string)null);
+                });
+
             modelBuilder.Entity("Viaduct.Shared.Data.Model.TestResult", b =>
                 {
                     b.Property<long>("Id")
@@ -391,6 +735,14 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("raw_data");
 
+                    b.Property<DateTime?>("TransformedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transformed_at");
+
+                    b.Property<string>("TransformedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("transformed_by");
+
                     b.HasKey("Id")
                         .HasName("pk_test_results");
 
@@ -399,7 +751,73 @@ namespace Viaduct.Migrations.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FileId"), "brin");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_test_results_transform_ready")
+                        .HasFilter("transformed_at IS NULL");
+
                     b.ToTable("test_results", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.TransformOutcome", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.PrimitiveCollection<long[]>("IndexCaseIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("index_case_ids");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<long?>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<long>("TestResultId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("test_result_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_transform_outcomes");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_transform_outcomes_person_id");
+
+                    b.HasIndex("TestResultId")
+                        .HasDatabaseName("ix_transform_outcomes_test_result_id");
+
+                    b.ToTable("transform_outcomes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_transform_outcomes_outcome", "outcome IN ('transformed', 'no_new_information', 'ignored', 'failed')");
+                        });
                 });
 
             modelBuilder.Entity("Viaduct.Shared.Data.Model.ImportedFile", b =>
@@ -408,6 +826,33 @@ namespace Viaduct.Migrations.Migrations
                         .WithMany()
                         .HasForeignKey("DuplicateOfFileId")
                         .HasConstraintName("fk_files_files_duplicate_of_file_id");
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.IndexCase", b =>
+                {
+                    b.HasOne("Viaduct.Shared.Data.Model.County", null)
+                        .WithMany()
+                        .HasForeignKey("CountyFips")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_index_cases_counties_county_fips");
+
+                    b.HasOne("Viaduct.Shared.Data.Model.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_index_cases_people_person_id");
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.LabResult", b =>
+                {
+                    b.HasOne("Viaduct.Shared.Data.Model.IndexCase", null)
+                        .WithMany()
+                        .HasForeignKey("IndexCaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_lab_results_index_cases_index_case_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -4,7 +4,8 @@ namespace Viaduct.Shared.Data.Hosting;
 /// The loop every engine duty runs in: start after a random share of the interval (replicas started
 /// together do not poll in step), run the iteration again at once while it reports work (drain), then
 /// sleep; an exception is reported and followed by a growing, jittered pause, never the end of the loop;
-/// cancellation stops it promptly.
+/// cancellation stops it promptly. With a <see cref="WakeSignal"/> the sleep (not a back-off pause) ends early
+/// when the signal is set.
 /// </summary>
 public static class EngineLoop
 {
@@ -18,7 +19,8 @@ public static class EngineLoop
         TimeSpan maxBackoff,
         TimeProvider time,
         Action<Exception, int, TimeSpan> onError,
-        CancellationToken stoppingToken)
+        CancellationToken stoppingToken,
+        WakeSignal? wake = null)
     {
         ArgumentNullException.ThrowIfNull(iteration);
         ArgumentNullException.ThrowIfNull(onError);
@@ -30,7 +32,14 @@ public static class EngineLoop
             {
                 if (pause > TimeSpan.Zero)
                 {
-                    await Task.Delay(pause, time, stoppingToken);
+                    if (wake is not null && failures == 0)
+                    {
+                        await wake.WaitAsync(pause, time, stoppingToken);
+                    }
+                    else
+                    {
+                        await Task.Delay(pause, time, stoppingToken);
+                    }
                 }
 
                 while (await iteration(stoppingToken) && interval > TimeSpan.Zero)

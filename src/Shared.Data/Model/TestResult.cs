@@ -32,4 +32,10 @@ public sealed class TestResult
 
     public required string RawData { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When E2 claimed the result; null while it waits for E2 (its ready state).</summary>
+    public DateTime? TransformedAt { get; set; }
+
+    /// <summary>The E2 replica (engine@host) that claimed it.</summary>
+    public string? TransformedBy { get; set; }
 }
