@@ -201,8 +201,9 @@ public static class SyntheticEclrs
         }
         else
         {
-            // Another lab keys the same person its own way: E2 matches such rows by name and birth date.
-            b.Number(keyPrefix + 1).Padded(personId * 7 + lab, 12);
+            // Another lab keys the same person its own way: E2 matches such rows by name and birth date. The key is
+            // the person's and the lab's alone: no two people ever share one.
+            b.Number(keyPrefix + 1).Padded((personId * Tables.Labs.Length) + lab, 12);
         }
 
         b.Next().Text(facility.Address1);

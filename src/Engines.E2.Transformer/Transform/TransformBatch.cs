@@ -56,7 +56,9 @@ public sealed class TransformBatch
     public IReadOnlyList<LabState> ChangedLabResults =>
         [.. MatchedStoredPeople.SelectMany(p => p.Cases).SelectMany(c => c.LabResults).Where(l => !l.IsNew && l.Changed)];
 
-    public IReadOnlyList<ConflictRecord> Conflicts => _conflicts;
+    /// <summary>Each value dropped from a case or lab result, once (the first result that brought it).</summary>
+    public IReadOnlyList<ConflictRecord> Conflicts =>
+        [.. _conflicts.DistinctBy(c => (c.IndexCase, c.LabResult, c.Conflict.Property, c.Conflict.ExistingValue, c.Conflict.IncomingValue))];
 
     /// <summary>Whether a case that is posted was created or changed, so E3 should look.</summary>
     public bool ChangedPostableCases => _newCases.Any(c => c.Postable) || ChangedCases.Any(c => c.Postable);

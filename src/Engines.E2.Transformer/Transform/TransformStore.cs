@@ -146,7 +146,10 @@ internal static class TransformStore
         return (cases, labResults);
     }
 
-    /// <summary>Writes the cases and lab results the batch created or added to, and the values it dropped.</summary>
+    /// <summary>
+    /// Writes the cases and lab results the batch created or added to, and the values it dropped: each dropped value
+    /// once per case or lab result (the first result that brought it), so transforming results again adds nothing.
+    /// </summary>
     public static async Task SaveCasesAsync(NpgsqlConnection connection, TransformBatch batch, EngineIdentity identity, CancellationToken cancellationToken)
     {
         var who = identity.ToString();
@@ -189,6 +192,10 @@ internal static class TransformStore
                 SELECT subject_type, subject_id, property, existing_value, incoming_value, test_result_id, $7, $8
                 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[])
                     AS u(subject_type, subject_id, property, existing_value, incoming_value, test_result_id)
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM merge_conflicts m
+                    WHERE m.subject_type = u.subject_type AND m.subject_id = u.subject_id AND m.property = u.property
+                        AND m.existing_value = u.existing_value AND m.incoming_value = u.incoming_value)
                 """,
                 conflicts.Select(c => c.SubjectType).ToArray(), conflicts.Select(c => c.SubjectId).ToArray(),
                 conflicts.Select(c => c.Conflict.Property).ToArray(), conflicts.Select(c => c.Conflict.ExistingValue).ToArray(),

@@ -10,6 +10,8 @@ public sealed record CaseRow(long Id, long PersonId, string CountyFips, string E
 
 public sealed record LabRow(long Id, long IndexCaseId, string AccessionNumber, string ExternalId, int Version, Dictionary<string, string> Properties);
 
+public sealed record ConflictRow(string SubjectType, long SubjectId, string Property, string ExistingValue, string IncomingValue);
+
 public sealed record OutcomeRow(long TestResultId, string Outcome, string? Detail, long? PersonId, long[] IndexCaseIds, string Engine, string Host);
 
 /// <summary>What E2 has written, read back for assertions, and a projection without ids to compare two databases.</summary>
@@ -19,7 +21,7 @@ public sealed class TransformSnapshot
     public required List<CaseRow> Cases { get; init; }
     public required List<LabRow> LabResults { get; init; }
     public required List<OutcomeRow> Outcomes { get; init; }
-    public required long Conflicts { get; init; }
+    public required List<ConflictRow> Conflicts { get; init; }
 
     public static async Task<TransformSnapshot> ReadAsync(ViaductDatabase database)
     {
@@ -38,33 +40,46 @@ public sealed class TransformSnapshot
                 "SELECT test_result_id, outcome, detail, person_id, index_case_ids, engine, host FROM transform_outcomes ORDER BY id",
                 r => new OutcomeRow(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3),
                     r.GetFieldValue<long[]>(4), r.GetString(5), r.GetString(6))),
-            Conflicts = await database.ScalarAsync<long>("SELECT count(*) FROM merge_conflicts"),
+            Conflicts = await QueryAsync(database,
+                "SELECT subject_type, subject_id, property, existing_value, incoming_value FROM merge_conflicts ORDER BY id",
+                r => new ConflictRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4))),
         };
     }
 
     /// <summary>
     /// Everything E2 decided, without the ids the database happened to give: each person by their sorted keys and
-    /// identity; each case by its person, county and properties; each lab result by its case, accession and
-    /// properties (external ids with the person id replaced). Two runs over the same results must agree on it.
+    /// identity; each case by its person and county; each lab result by its case, accession number and external id
+    /// (the person id left out). Properties are compared as every value any result brought (the one kept and the
+    /// ones recorded as dropped): which of two disagreeing results came first decides which value is kept, and
+    /// replicas racing on one person's results may take them in either order. Two runs over the same results must
+    /// agree on all of it.
     /// </summary>
     public IReadOnlyList<string> Canonical()
     {
         var people = People.ToDictionary(p => p.Id, p => string.Join(",", p.PatientKeys.Order(StringComparer.Ordinal)) + "/" + p.IdentityKey);
-        var cases = Cases.ToDictionary(c => c.Id, c => $"{people[c.PersonId]} in {c.CountyFips} postable={c.Postable} {Json(c.Properties)}");
+        var cases = Cases.ToDictionary(c => c.Id, c => $"{people[c.PersonId]} in {c.CountyFips} postable={c.Postable}");
         return
         [
             .. people.Values.Order(StringComparer.Ordinal).Select(p => "person " + p),
-            .. cases.Values.Order(StringComparer.Ordinal).Select(c => "case " + c),
+            .. Cases.Select(c => $"case {cases[c.Id]} {ValuesSeen("index_case", c.Id, c.Properties)}").Order(StringComparer.Ordinal),
             .. LabResults
-                .Select(l => $"lab {cases[l.IndexCaseId]} #{l.AccessionNumber} {ExternalIdWithoutPerson(l.ExternalId)} {Json(l.Properties)}")
+                .Select(l => $"lab {cases[l.IndexCaseId]} #{l.AccessionNumber} {ExternalIdWithoutPerson(l.ExternalId)} {ValuesSeen("lab_result", l.Id, l.Properties)}")
                 .Order(StringComparer.Ordinal),
         ];
     }
 
-    private static string ExternalIdWithoutPerson(string externalId) => externalId[externalId.IndexOf('#', StringComparison.Ordinal)..];
+    private string ValuesSeen(string subjectType, long subjectId, Dictionary<string, string> properties)
+    {
+        var seen = properties.ToDictionary(p => p.Key, p => new SortedSet<string>(StringComparer.Ordinal) { p.Value.Trim() }, StringComparer.Ordinal);
+        foreach (var conflict in Conflicts.Where(c => c.SubjectType == subjectType && c.SubjectId == subjectId))
+        {
+            seen[conflict.Property].Add(conflict.IncomingValue.Trim());
+        }
 
-    private static string Json(Dictionary<string, string> properties) =>
-        JsonSerializer.Serialize(new SortedDictionary<string, string>(properties, StringComparer.Ordinal));
+        return JsonSerializer.Serialize(new SortedDictionary<string, SortedSet<string>>(seen, StringComparer.Ordinal));
+    }
+
+    private static string ExternalIdWithoutPerson(string externalId) => externalId[externalId.IndexOf('#', StringComparison.Ordinal)..];
 
     private static Dictionary<string, string> Properties(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json)!;
 
