@@ -18,7 +18,8 @@ public sealed class E2Host : IAsyncDisposable
     public ResultTransformer Transformer => _host.Services.GetRequiredService<ResultTransformer>();
 
     public static async Task<E2Host> StartAsync(
-        ViaductDatabase database, int batchSize = 1000, LogCapture? logs = null, bool loop = false, string? hostName = null)
+        ViaductDatabase database, int batchSize = 1000, LogCapture? logs = null, bool loop = false, string? hostName = null,
+        TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -28,7 +29,7 @@ public sealed class E2Host : IAsyncDisposable
             ["E2:CountiesPath"] = TestCounties,
             ["E2:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["E2:WorkerEnabled"] = loop ? "true" : "false",
-            ["E2:PollInterval"] = "00:00:30",
+            ["E2:PollInterval"] = (pollInterval ?? TimeSpan.FromSeconds(30)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.AddE2Transformer(logs is null ? null : logs.Configure);
         if (hostName is not null)
