@@ -160,4 +160,58 @@ public sealed class UpsertTests(CommCareFixture fixture) : IClassFixture<CommCar
             Guid.Parse(answer.Str("xform_id")), CommCareServer.Username);
         Assert.Equal(answer.Cases().Select(c => c.Str("case_id")).Order(), caseIds.Order());
     }
+
+    [Fact]
+    public async Task An_upsert_of_an_existing_case_may_name_only_what_changes_but_a_creation_needs_type_name_and_owner()
+    {
+        var domain = CommCareFixture.NewDomain();
+        await Server.UpsertAsync(domain, new[] { Items.Patient("P1") });
+        var changeOnly = new Dictionary<string, object?> { ["external_id"] = "P1", ["properties"] = new Dictionary<string, string> { ["new_lab_result_received"] = "yes" } };
+
+        var answer = await Server.UpsertAsync(domain, new[] { changeOnly });
+        using var creation = await Server.PostCasesAsync(domain, new[] { changeOnly.With("external_id", "P2") });
+
+        Assert.Equal("yes", answer.Cases()[0]!["properties"].Str("new_lab_result_received"));
+        Assert.Equal("patient", answer.Cases()[0].Str("case_type"));
+        Assert.Equal(HttpStatusCode.BadRequest, creation.StatusCode);
+        Assert.Contains("Property case_type is required.", await creation.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_put_to_a_case_id_edits_that_case_as_a_person_in_commcare_would()
+    {
+        var domain = CommCareFixture.NewDomain();
+        var caseId = (await Server.UpsertAsync(domain, new[] { Items.Patient("P1") })).Cases()[0].Str("case_id");
+
+        using var edited = await Server.Client.PutAsync($"/a/{domain}/api/case/v2/{caseId}", CommCareServer.Json(new
+        {
+            owner_id = "loc-0002",
+            properties = new { transfer_destination_county_id = "36005" },
+        }));
+        using var unknown = await Server.Client.PutAsync($"/a/{domain}/api/case/v2/{Guid.NewGuid()}", CommCareServer.Json(new { case_name = "x" }));
+
+        var answer = JsonNode.Parse(await edited.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal(caseId, answer["case"].Str("case_id"));
+        Assert.Equal("loc-0002", answer["case"].Str("owner_id"));
+        Assert.Equal("36005", answer["case"]!["properties"].Str("transfer_destination_county_id"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("No case found with ID", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_put_to_an_external_id_creates_the_case_then_updates_it()
+    {
+        var domain = CommCareFixture.NewDomain();
+        var body = Items.Patient("ignored").With("external_id", null);
+
+        using var first = await Server.Client.PutAsync($"/a/{domain}/api/case/v2/ext/P7/", CommCareServer.Json(body));
+        using var second = await Server.Client.PutAsync($"/a/{domain}/api/case/v2/ext/P7/", CommCareServer.Json(new { case_name = "Renamed" }));
+
+        var created = JsonNode.Parse(await first.Content.ReadAsStringAsync())!["case"]!;
+        var updated = JsonNode.Parse(await second.Content.ReadAsStringAsync())!["case"]!;
+        Assert.Equal("P7", created.Str("external_id"));
+        Assert.Equal(created.Str("case_id"), updated.Str("case_id"));
+        Assert.Equal("Renamed", updated.Str("case_name"));
+    }
 }

@@ -80,11 +80,11 @@ public sealed class ValidationTests(CommCareFixture fixture) : IClassFixture<Com
     {
         using var response = await Server.PostCasesAsync(CommCareFixture.NewDomain(), new[]
         {
-            Items.Patient("P1").With("case_type", null), Items.Patient("P2"), Items.Patient("P3").With("colour", "red"),
+            Items.Patient("P1").With("case_name", 1), Items.Patient("P2"), Items.Patient("P3").With("colour", "red"),
         });
 
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("error");
-        Assert.Equal("Error in row 1: Property case_type is required.; Error in row 3: 'colour' is not a valid field.", error);
+        Assert.Equal("Error in row 1: 'case_name' must be a string, not a number; Error in row 3: 'colour' is not a valid field.", error);
     }
 
     [Theory]

@@ -63,7 +63,15 @@ internal sealed class ApiGate(RequestDelegate next, ApiKeyAuthenticator authenti
         var decision = faults.Decide(context.Request.Method);
         if (decision.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(decision.Latency, context.RequestAborted);
+            try
+            {
+                await Task.Delay(decision.Latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client gave up waiting (its timeout): nothing to answer.
+                return;
+            }
         }
 
         if (decision.StatusCode is { } status)

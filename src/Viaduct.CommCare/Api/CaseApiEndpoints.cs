@@ -15,49 +15,72 @@ internal static class CaseApiEndpoints
         routes.MapGet(Base + "/", ListAsync);
         routes.MapGet(Base + "/ext/{**externalId}", GetByExternalIdAsync);
         routes.MapGet(Base + "/{caseId}", GetAsync);
+        routes.MapPut(Base + "/ext/{**externalId}", (HttpContext context, string domain, string externalId, CaseUpserts upserts) =>
+            PutAsync(context, domain, caseId: null, ExternalIdFromPath(externalId), upserts));
+        routes.MapPut(Base + "/{caseId}", (HttpContext context, string domain, string caseId, CaseUpserts upserts) =>
+            PutAsync(context, domain, caseId, externalId: null, upserts));
     }
 
     private static Task PostAsync(HttpContext context, string domain, CaseUpserts upserts) =>
         AnswerAsync(context, async () =>
         {
-            JsonDocument body;
-            try
-            {
-                body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            }
-            catch (JsonException)
-            {
-                throw new CaseApiException(StatusCodes.Status400BadRequest, "Payload must be valid JSON");
-            }
+            using var body = await ReadBodyAsync(context);
+            var form = NewForm(context);
+            var (cases, isBulk) = await upserts.PostAsync(domain, body.RootElement, form, context.RequestAborted);
+            await WriteFormAnswerAsync(context, form, cases, isBulk);
+        });
 
-            using (body)
+    private static Task PutAsync(HttpContext context, string domain, string? caseId, string? externalId, CaseUpserts upserts) =>
+        AnswerAsync(context, async () =>
+        {
+            using var body = await ReadBodyAsync(context);
+            var form = NewForm(context);
+            var stored = await upserts.PutAsync(domain, body.RootElement, caseId, externalId, form, context.RequestAborted);
+            await WriteFormAnswerAsync(context, form, [stored], isBulk: false);
+        });
+
+    private static async Task<JsonDocument> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            throw new CaseApiException(StatusCodes.Status400BadRequest, "Payload must be valid JSON");
+        }
+    }
+
+    private static FormInfo NewForm(HttpContext context) =>
+        new(Guid.NewGuid(), ApiGate.User(context).Username, context.Request.Headers.UserAgent.ToString());
+
+    /// <summary>
+    /// <c>{"xform_id", "form_id", "cases": [...]}</c> for a list, <c>"case": {...}</c> for one object. The form id is
+    /// under both names: CommCare HQ's documentation says <c>xform_id</c>, its code answers <c>form_id</c>.
+    /// </summary>
+    private static Task WriteFormAnswerAsync(HttpContext context, FormInfo form, IReadOnlyList<StoredCase> cases, bool isBulk) =>
+        JsonResponse.WriteAsync(context, StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("xform_id", form.XFormId);
+            writer.WriteString("form_id", form.XFormId);
+            if (isBulk)
             {
-                var form = new FormInfo(Guid.NewGuid(), ApiGate.User(context).Username, context.Request.Headers.UserAgent.ToString());
-                var (cases, isBulk) = await upserts.PostAsync(domain, body.RootElement, form, context.RequestAborted);
-                await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, writer =>
+                writer.WriteStartArray("cases");
+                foreach (var stored in cases)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("xform_id", form.XFormId);
-                    writer.WriteString("form_id", form.XFormId);
-                    if (isBulk)
-                    {
-                        writer.WriteStartArray("cases");
-                        foreach (var stored in cases)
-                        {
-                            CaseJson.Write(writer, stored);
-                        }
+                    CaseJson.Write(writer, stored);
+                }
 
-                        writer.WriteEndArray();
-                    }
-                    else
-                    {
-                        writer.WritePropertyName("case");
-                        CaseJson.Write(writer, cases[0]);
-                    }
-
-                    writer.WriteEndObject();
-                });
+                writer.WriteEndArray();
             }
+            else
+            {
+                writer.WritePropertyName("case");
+                CaseJson.Write(writer, cases[0]);
+            }
+
+            writer.WriteEndObject();
         });
 
     private static Task GetAsync(HttpContext context, string domain, string caseId, CaseStore store) =>
@@ -70,9 +93,7 @@ internal static class CaseApiEndpoints
     private static Task GetByExternalIdAsync(HttpContext context, string domain, string externalId, CaseStore store) =>
         AnswerAsync(context, async () =>
         {
-            // The route takes the rest of the path, so that the documented trailing slash is optional and an external id
-            // may hold an encoded '/' (which the server leaves encoded in the path).
-            var id = (externalId.EndsWith('/') ? externalId[..^1] : externalId).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+            var id = ExternalIdFromPath(externalId);
             var stored = await store.GetByExternalIdAsync(domain, id, context.RequestAborted);
             await WriteCaseOrNotFoundAsync(context, stored, $"Case with external_id '{id}' not found");
         });
@@ -111,6 +132,13 @@ internal static class CaseApiEndpoints
                 writer.WriteEndObject();
             });
         });
+
+    /// <summary>
+    /// The ext routes take the rest of the path, so that the documented trailing slash is optional and an external id
+    /// may hold an encoded '/' (which the server leaves encoded in the path).
+    /// </summary>
+    private static string ExternalIdFromPath(string externalId) =>
+        (externalId.EndsWith('/') ? externalId[..^1] : externalId).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     private static Task WriteCaseOrNotFoundAsync(HttpContext context, StoredCase? stored, string notFound) =>
         stored is null

@@ -5,7 +5,8 @@ namespace Viaduct.CommCare.Api;
 
 /// <summary>
 /// Reads and checks the body of <c>POST /a/{domain}/api/case/v2/</c> the way CommCare HQ does before it builds a form:
-/// a list of at most <c>MaxCasesPerRequest</c> items (bulk) or one object (always a creation). Messages name rows,
+/// a list of at most <c>MaxCasesPerRequest</c> items (bulk) or one object (always a creation); and of the
+/// <c>PUT</c>s to one case (by case id: an update; by external id: an upsert). Messages name rows,
 /// fields and ids, never a posted value: the values are patient data, and the messages end up in logs.
 /// </summary>
 internal static partial class CaseChangeReader
@@ -32,7 +33,7 @@ internal static partial class CaseChangeReader
             case JsonValueKind.Object:
                 try
                 {
-                    return ([ReadItem(root, row: 1, bulk: false)], false);
+                    return ([ReadItem(root, row: 1, ItemMode.Create)], false);
                 }
                 catch (InvalidItemException e)
                 {
@@ -54,7 +55,7 @@ internal static partial class CaseChangeReader
                     row++;
                     try
                     {
-                        changes.Add(ReadItem(item, row, bulk: true));
+                        changes.Add(ReadItem(item, row, ItemMode.Bulk));
                     }
                     catch (InvalidItemException e)
                     {
@@ -83,8 +84,31 @@ internal static partial class CaseChangeReader
         }
     }
 
-    private static CaseChange ReadItem(JsonElement item, int row, bool bulk)
+    /// <summary>
+    /// The body of <c>PUT /a/{domain}/api/case/v2/{case_id}</c> (an update of that case) or of
+    /// <c>PUT .../ext/{external_id}/</c> (an upsert by that external id): one object.
+    /// </summary>
+    /// <exception cref="CaseApiException">400 when the body is not acceptable.</exception>
+    public static CaseChange ReadPut(JsonElement root, string? caseId, string? externalId)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new CaseApiException(StatusCodes.Status400BadRequest, "Payload must be a case object");
+        }
+
+        try
+        {
+            return ReadItem(root, row: 1, caseId is not null ? ItemMode.PutCaseId : ItemMode.PutExternalId, caseId, externalId);
+        }
+        catch (InvalidItemException e)
+        {
+            throw new CaseApiException(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    private static CaseChange ReadItem(JsonElement item, int row, ItemMode mode, string? pathCaseId = null, string? pathExternalId = null)
+    {
+        var bulk = mode == ItemMode.Bulk;
         if (item.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidItemException("each update must be a JSON object");
@@ -92,7 +116,7 @@ internal static partial class CaseChangeReader
 
         foreach (var property in item.EnumerateObject())
         {
-            if (!Fields.Contains(property.Name) || (!bulk && property.Name == "create"))
+            if (!Fields.Contains(property.Name) || (!bulk && property.Name == "create") || (mode == ItemMode.PutExternalId && property.Name == "case_id"))
             {
                 throw new InvalidItemException($"'{property.Name}' is not a valid field.");
             }
@@ -110,15 +134,21 @@ internal static partial class CaseChangeReader
             };
         }
 
-        var caseId = String(item, "case_id");
-        var externalId = String(item, "external_id");
-        var kind = !bulk || create == true ? CaseChangeKind.Create
-            : create == false || caseId is not null ? CaseChangeKind.Update
-            : externalId is not null ? CaseChangeKind.Upsert
-            : throw new InvalidItemException("A 'create' flag is required for each update, unless the update names an external_id to upsert by.");
+        var caseId = String(item, "case_id") ?? pathCaseId;
+        var externalId = pathExternalId ?? String(item, "external_id");
+        var kind = mode switch
+        {
+            ItemMode.Create => CaseChangeKind.Create,
+            ItemMode.PutCaseId => CaseChangeKind.Update,
+            ItemMode.PutExternalId => CaseChangeKind.Upsert,
+            _ when create == true => CaseChangeKind.Create,
+            _ when create == false || caseId is not null => CaseChangeKind.Update,
+            _ when externalId is not null => CaseChangeKind.Upsert,
+            _ => throw new InvalidItemException("A 'create' flag is required for each update, unless the update names an external_id to upsert by."),
+        };
 
         var temporaryId = String(item, "temporary_id");
-        if (kind == CaseChangeKind.Update && temporaryId is not null)
+        if ((kind == CaseChangeKind.Update || mode is ItemMode.PutCaseId or ItemMode.PutExternalId) && temporaryId is not null)
         {
             throw new InvalidItemException("'temporary_id' is not a valid field.");
         }
@@ -143,14 +173,12 @@ internal static partial class CaseChangeReader
             Indices = Indices(item),
         };
 
-        if (kind != CaseChangeKind.Update)
+        // An upsert needs these only when it creates: checked once its external id has been looked up.
+        if (kind == CaseChangeKind.Create)
         {
-            foreach (var (name, value) in new[] { ("case_type", change.CaseType), ("case_name", change.CaseName), ("owner_id", change.OwnerId) })
+            if (MissingForCreation(change) is { } problem)
             {
-                if (string.IsNullOrEmpty(value))
-                {
-                    throw new InvalidItemException($"Property {name} is required.");
-                }
+                throw new InvalidItemException(problem);
             }
         }
         else if (caseId is null && externalId is null)
@@ -159,6 +187,21 @@ internal static partial class CaseChangeReader
         }
 
         return change;
+    }
+
+    /// <summary>What a change that creates a case lacks (case_type, case_name, owner_id), as CommCare words it; null if nothing.</summary>
+    public static string? MissingForCreation(CaseChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        foreach (var (name, value) in new[] { ("case_type", change.CaseType), ("case_name", change.CaseName), ("owner_id", change.OwnerId) })
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return $"Property {name} is required.";
+            }
+        }
+
+        return null;
     }
 
     private static string? String(JsonElement item, string name, int maxLength = MaxLength)
@@ -313,6 +356,19 @@ internal static partial class CaseChangeReader
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*$")]
     private static partial Regex Identifier();
+
+    private enum ItemMode
+    {
+        /// <summary>An item of a list POST.</summary>
+        Bulk,
+
+        /// <summary>A single-object POST.</summary>
+        Create,
+
+        PutCaseId,
+
+        PutExternalId,
+    }
 
     private sealed class InvalidItemException(string message) : Exception(message);
 }

@@ -20,11 +20,30 @@ internal sealed class CaseUpserts(CaseStore store, IOptions<CommCareServerOption
 {
     /// <summary>The state of each item's case after the request, in posted order, and whether the body was a list.</summary>
     /// <exception cref="CaseApiException">The request is refused; nothing changed.</exception>
-    public async Task<(IReadOnlyList<StoredCase> Cases, bool IsBulk)> PostAsync(
+    public Task<(IReadOnlyList<StoredCase> Cases, bool IsBulk)> PostAsync(
         string domain, JsonElement body, FormInfo form, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(form);
         var (changes, isBulk) = CaseChangeReader.Read(body, options.Value.MaxCasesPerRequest);
+        return ApplyAsync(domain, changes, isBulk, form, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>PUT</c> to one case: an update of the case with <paramref name="caseId"/>, or an upsert by
+    /// <paramref name="externalId"/> (the case with it is updated, else one is created).
+    /// </summary>
+    /// <exception cref="CaseApiException">The request is refused; nothing changed.</exception>
+    public async Task<StoredCase> PutAsync(
+        string domain, JsonElement body, string? caseId, string? externalId, FormInfo form, CancellationToken cancellationToken)
+    {
+        var change = CaseChangeReader.ReadPut(body, caseId, externalId);
+        var (cases, _) = await ApplyAsync(domain, [change], isBulk: false, form, cancellationToken);
+        return cases[0];
+    }
+
+    private async Task<(IReadOnlyList<StoredCase> Cases, bool IsBulk)> ApplyAsync(
+        string domain, IReadOnlyList<CaseChange> changes, bool isBulk, FormInfo form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
 
         var caseIdsToCheck = changes
             .Where(change => change.Kind == CaseChangeKind.Update && change.CaseId is not null).Select(change => change.CaseId!)
@@ -89,7 +108,12 @@ internal sealed class CaseUpserts(CaseStore store, IOptions<CommCareServerOption
                     break;
                 case CaseChangeKind.Upsert:
                     if (!byExternalId.TryGetValue(change.ExternalId!, out var found))
-                        targets[i] = (NewCaseId(), true);
+                    {
+                        if (CaseChangeReader.MissingForCreation(change) is { } missing)
+                            problems.Add((change.Row, missing));
+                        else
+                            targets[i] = (NewCaseId(), true);
+                    }
                     else if (found.Count == 1)
                         targets[i] = (found[0], false);
                     else
