@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on one machine: starts PostgreSQL and the S3/SQS emulator, builds,
-# migrates, starts the E1 extractor, drops a sample ECLRS file into the S3 inbox and prints what E1
-# made of it. Everything it started is stopped by PID when it ends.
+# migrates, starts the E1 extractor and the E2 transformer, drops a sample ECLRS file into the S3 inbox,
+# and prints what E1 made of the file and what E2 made of its results (people, index cases, lab
+# results per county). Everything it started is stopped by PID when it ends.
 #   scripts/main-job.sh [--rows N]   (default 2000 synthetic rows of fictitious people)
 set -euo pipefail
 LOG_TAG=main-job
@@ -46,6 +47,10 @@ log "starting E1 (log: .local/logs/e1.log)"
 dotnet "$(bin src/Engines.E1.Extractor)/Viaduct.E1.Extractor.dll" >.local/logs/e1.log 2>&1 &
 engine_pids+=($!)
 
+log "starting E2 (log: .local/logs/e2.log)"
+dotnet "$(bin src/Engines.E2.Transformer)/Viaduct.E2.Transformer.dll" >.local/logs/e2.log 2>&1 &
+engine_pids+=($!)
+
 viaduct() { dotnet "$(bin src/Viaduct.Cli)/viaduct.dll" "$@"; }
 sample=.local/samples/sample-$rows.txt
 viaduct generate --rows "$rows" --bad-share 0.002 --out "$sample"
@@ -53,3 +58,6 @@ key="inbox/sample-$(date -u +%Y%m%dT%H%M%S).txt"
 viaduct upload "$sample" --key "$key" --wait --timeout 00:05:00
 echo
 viaduct files --limit 5
+echo
+log "waiting for E2 to transform the results"
+viaduct summary --wait --timeout 00:05:00

@@ -6,5 +6,6 @@ var root = new RootCommand("Viaduct: carry lab result files from S3 to a case-ma
     GenerateCommand.Create(),
     UploadCommand.Create(),
     FilesCommand.Create(),
+    SummaryCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
