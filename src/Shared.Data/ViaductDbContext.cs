@@ -20,6 +20,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
     public DbSet<LabResult> LabResults => Set<LabResult>();
     public DbSet<MergeConflict> MergeConflicts => Set<MergeConflict>();
     public DbSet<TransformOutcome> TransformOutcomes => Set<TransformOutcome>();
+    public DbSet<PostAttempt> PostAttempts => Set<PostAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -121,6 +122,14 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             indexCase.Property(c => c.Version).HasDefaultValue(1);
             indexCase.Property(c => c.ChangedAt).HasDefaultValueSql("now()");
             indexCase.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+            indexCase.ToTable(t => t.HasCheckConstraint(
+                "ck_index_cases_post_state", "post_state IN ('enqueued', 'posted', 'parked', 'failed')"));
+            indexCase.Property(c => c.EnqueuedVersion).HasDefaultValue(0);
+            indexCase.Property(c => c.PostedVersion).HasDefaultValue(0);
+            // E3's ready state: postable cases changed since they were last enqueued, with no job, not parked.
+            indexCase.HasIndex(c => c.ChangedAt).HasDatabaseName("ix_index_cases_post_ready")
+                .HasFilter("postable AND version > enqueued_version AND (post_state IS NULL OR post_state = 'posted')");
+            indexCase.HasIndex(c => c.PostState).HasFilter("post_state IN ('enqueued', 'parked', 'failed')");
             indexCase.HasIndex(c => new { c.PersonId, c.CountyFips });
             indexCase.HasIndex(c => c.CaseId);
             indexCase.HasOne<Person>().WithMany().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Restrict);
@@ -134,6 +143,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             labResult.Property(l => l.ChangedAt).HasDefaultValueSql("now()");
             labResult.Property(l => l.CreatedAt).HasDefaultValueSql("now()");
             labResult.HasIndex(l => new { l.IndexCaseId, l.AccessionNumber }).IsUnique();
+            labResult.Property(l => l.PostedVersion).HasDefaultValue(0);
             labResult.HasOne<IndexCase>().WithMany().HasForeignKey(l => l.IndexCaseId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -142,6 +152,14 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             conflict.Property(c => c.RecordedAt).HasDefaultValueSql("now()");
             conflict.HasIndex(c => new { c.SubjectType, c.SubjectId });
             conflict.HasIndex(c => c.TestResultId);
+        });
+
+        modelBuilder.Entity<PostAttempt>(attempt =>
+        {
+            attempt.ToTable("post_attempts", t => t.HasCheckConstraint(
+                "ck_post_attempts_outcome", "outcome IN ('succeeded', 'rerouted', 'failed', 'parked', 'discarded')"));
+            attempt.Property(a => a.AttemptedAt).HasDefaultValueSql("now()");
+            attempt.HasIndex(a => a.IndexCaseId);
         });
 
         modelBuilder.Entity<TransformOutcome>(outcome =>

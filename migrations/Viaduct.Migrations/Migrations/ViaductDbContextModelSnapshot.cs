@@ -403,6 +403,16 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("created_by");
 
+                    b.Property<DateTime?>("EnqueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enqueued_at");
+
+                    b.Property<int>("EnqueuedVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("enqueued_version");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -412,9 +422,35 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("person_id");
 
+                    b.Property<string>("PostError")
+                        .HasColumnType("text")
+                        .HasColumnName("post_error");
+
+                    b.Property<string>("PostJobId")
+                        .HasColumnType("text")
+                        .HasColumnName("post_job_id");
+
+                    b.Property<string>("PostState")
+                        .HasColumnType("text")
+                        .HasColumnName("post_state");
+
                     b.Property<bool>("Postable")
                         .HasColumnType("boolean")
                         .HasColumnName("postable");
+
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
+                    b.Property<string>("PostedDomain")
+                        .HasColumnType("text")
+                        .HasColumnName("posted_domain");
+
+                    b.Property<int>("PostedVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("posted_version");
 
                     b.Property<string>("Properties")
                         .IsRequired()
@@ -458,14 +494,24 @@ namespace Viaduct.Migrations.Migrations
                     b.HasIndex("CaseId")
                         .HasDatabaseName("ix_index_cases_case_id");
 
+                    b.HasIndex("ChangedAt")
+                        .HasDatabaseName("ix_index_cases_post_ready")
+                        .HasFilter("postable AND version > enqueued_version AND (post_state IS NULL OR post_state = 'posted')");
+
                     b.HasIndex("CountyFips")
                         .HasDatabaseName("ix_index_cases_county_fips");
+
+                    b.HasIndex("PostState")
+                        .HasDatabaseName("ix_index_cases_post_state")
+                        .HasFilter("post_state IN ('enqueued', 'parked', 'failed')");
 
                     b.HasIndex("PersonId", "CountyFips")
                         .HasDatabaseName("ix_index_cases_person_id_county_fips");
 
                     b.ToTable("index_cases", null, t =>
                         {
+                            t.HasCheckConstraint("ck_index_cases_post_state", "post_state IN ('enqueued', 'posted', 'parked', 'failed')");
+
                             t.HasCheckConstraint("ck_index_cases_transfer_state", "transfer_state IN ('none', 'pending', 'sent')");
                         });
                 });
@@ -513,6 +559,12 @@ namespace Viaduct.Migrations.Migrations
                     b.Property<long>("IndexCaseId")
                         .HasColumnType("bigint")
                         .HasColumnName("index_case_id");
+
+                    b.Property<int>("PostedVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("posted_version");
 
                     b.Property<string>("Properties")
                         .IsRequired()
@@ -663,6 +715,80 @@ namespace Viaduct.Migrations.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PatientKeys"), "gin");
 
                     b.ToTable("people", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.PostAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Domain")
+                        .HasColumnType("text")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<long>("IndexCaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("index_case_id");
+
+                    b.Property<string>("JobId")
+                        .HasColumnType("text")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RemoteCaseId")
+                        .HasColumnType("text")
+                        .HasColumnName("remote_case_id");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_post_attempts");
+
+                    b.HasIndex("IndexCaseId")
+                        .HasDatabaseName("ix_post_attempts_index_case_id");
+
+                    b.ToTable("post_attempts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_post_attempts_outcome", "outcome IN ('succeeded', 'rerouted', 'failed', 'parked', 'discarded')");
+                        });
                 });
 
             modelBuilder.Entity("Viaduct.Shared.Data.Model.TestResult", b =>

@@ -35,4 +35,26 @@ public sealed class IndexCase
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public string? UpdatedBy { get; set; }
+
+    /// <summary>Where the case stands with E3 and E4 (<see cref="CasePostState"/>); null until first enqueued.</summary>
+    public string? PostState { get; set; }
+
+    /// <summary>The version E3 last enqueued: E3 takes the case again once <see cref="Version"/> is above it.</summary>
+    public int EnqueuedVersion { get; set; }
+
+    public DateTime? EnqueuedAt { get; set; }
+
+    /// <summary>The Hangfire job that will post the case, while one is pending.</summary>
+    public string? PostJobId { get; set; }
+
+    /// <summary>The version E4 last posted successfully.</summary>
+    public int PostedVersion { get; set; }
+
+    public DateTime? PostedAt { get; set; }
+
+    /// <summary>The CommCare domain the case was last posted to (another county's after a transfer).</summary>
+    public string? PostedDomain { get; set; }
+
+    /// <summary>Why the case is parked or failed: the response of the refusing server, or the last error.</summary>
+    public string? PostError { get; set; }
 }

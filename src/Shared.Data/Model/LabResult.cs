@@ -21,4 +21,7 @@ public sealed class LabResult
     public DateTime ChangedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
+
+    /// <summary>The version E4 last posted successfully.</summary>
+    public int PostedVersion { get; set; }
 }
