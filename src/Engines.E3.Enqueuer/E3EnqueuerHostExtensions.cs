@@ -1,5 +1,13 @@
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Jobs;
 
 namespace Viaduct.Engines.E3.Enqueuer;
 
@@ -7,11 +15,42 @@ public static class E3EnqueuerHostExtensions
 {
     public const string EngineName = "e3-enqueuer";
 
-    /// <summary>Registers the engine. For now an empty host with the shared defaults; its issue fills it in.</summary>
-    public static IHostApplicationBuilder AddE3Enqueuer(this IHostApplicationBuilder builder)
+    /// <summary>Everything E3 needs: defaults, options, a Hangfire client on Viaduct's job storage, the enqueuer and its loops.</summary>
+    public static IHostApplicationBuilder AddE3Enqueuer(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddViaductDefaults(EngineName);
+        builder.AddViaductDefaults(EngineName, configureLogging);
+
+        builder.Services.AddOptions<E3Options>()
+            .BindConfiguration(E3Options.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<E3Options>, E3OptionsValidator>();
+
+        var connectionString = builder.Configuration.GetConnectionString(ViaductDataServiceCollectionExtensions.ConnectionStringName) ?? "";
+        builder.Services.AddSingleton<JobStorage>(_ => ViaductHangfire.Storage(connectionString, TimeSpan.FromSeconds(1)));
+        builder.Services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        builder.Services.AddSingleton<CaseEnqueuer>();
+        builder.Services.AddSingleton<WakeSignal>();
+        builder.Services.AddHostedService<EnqueueWorker>();
+
+        var settings = builder.Configuration.GetSection(E3Options.Section).Get<E3Options>() ?? new E3Options();
+        if (settings is { WorkerEnabled: true, ListenEnabled: true })
+        {
+            builder.Services.AddHostedService(sp => new NotificationListener(
+                sp.GetRequiredService<NpgsqlDataSource>(), Notifications.IndexCasesChanged, sp.GetRequiredService<WakeSignal>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+        }
+
         return builder;
+    }
+
+    private sealed class E3OptionsValidator : IValidateOptions<E3Options>
+    {
+        public ValidateOptionsResult Validate(string? name, E3Options options)
+        {
+            var problems = options.Problems().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }
