@@ -7,5 +7,6 @@ var root = new RootCommand("Viaduct: carry lab result files from S3 to a case-ma
     UploadCommand.Create(),
     FilesCommand.Create(),
     SummaryCommand.Create(),
+    ReenqueueCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
