@@ -116,6 +116,9 @@ public sealed class FaultOptions
 
     internal static readonly int[] AllowedFailureStatusCodes = [500, 502, 503, 504];
 
+    /// <summary>Refusals a fault script may answer once, to try a client's handling of permanent errors.</summary>
+    internal static readonly int[] ScriptableRefusalStatusCodes = [400, 401, 403, 404, 422];
+
     internal IEnumerable<string> Problems(string prefix)
     {
         if (double.IsNaN(FailureRate) || FailureRate is < 0 or > 1)

@@ -170,7 +170,7 @@ public sealed class FaultInjectionTests(CommCareFixture fixture) : IClassFixture
     [InlineData("{\"failure_rate\": 1.5}", "faults:FailureRate must be between 0 and 1")]
     [InlineData("{\"failure_rate\": 0.6, \"throttle_rate\": 0.6}", "faults:FailureRate and ThrottleRate must add up to at most 1")]
     [InlineData("{\"failure_status_codes\": [404]}", "faults:FailureStatusCodes may hold only 500, 502, 503 and 504")]
-    [InlineData("{\"script\": [418]}", "A script entry must be 429, 500, 502, 503, 504 or \"after_apply\"")]
+    [InlineData("{\"script\": [418]}", "A script entry must be 429, 500, 502, 503, 504, 400, 401, 403, 404, 422 or \"after_apply\"")]
     [InlineData("{\"colour\": 1}", "'colour' is not a fault setting")]
     [InlineData("{\"latency_ms\": \"slow\"}", "'latency_ms' must be a number")]
     public async Task Bad_fault_settings_are_refused_with_400_and_change_nothing(string body, string expected)

@@ -149,12 +149,14 @@ internal static class FaultSettingsJson
         }
 
         if (entry.ValueKind == JsonValueKind.Number && entry.TryGetInt32(out var status)
-            && (status == StatusCodes.Status429TooManyRequests || FaultOptions.AllowedFailureStatusCodes.Contains(status)))
+            && (status == StatusCodes.Status429TooManyRequests || FaultOptions.AllowedFailureStatusCodes.Contains(status)
+                || FaultOptions.ScriptableRefusalStatusCodes.Contains(status)))
         {
             return new ScriptedFault(status, AfterApply: false);
         }
 
-        throw Bad($"A script entry must be 429, {string.Join(", ", FaultOptions.AllowedFailureStatusCodes)} or \"{ScriptedFault.AfterApplyName}\"");
+        throw Bad($"A script entry must be 429, {string.Join(", ", FaultOptions.AllowedFailureStatusCodes)}, "
+            + $"{string.Join(", ", FaultOptions.ScriptableRefusalStatusCodes)} or \"{ScriptedFault.AfterApplyName}\"");
     }
 
     private static double Number(JsonProperty field) =>
