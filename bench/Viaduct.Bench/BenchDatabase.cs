@@ -6,6 +6,9 @@ namespace Viaduct.Bench;
 /// <summary>A database of its own (<c>viaduct_bench_*</c>), migrated, dropped again on dispose.</summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
+    /// <summary>The application name of the benchmark's own connections, so that queries on pg_stat_activity can leave them out.</summary>
+    public const string ApplicationName = "viaduct-bench";
+
     private readonly string _admin;
     private bool _created;
 
@@ -14,7 +17,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
         _admin = admin;
         Name = name;
         EngineConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 10 }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin)
+        {
+            Database = name, Pooling = true, MaxPoolSize = 10, ApplicationName = ApplicationName,
+        }.ConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
@@ -27,6 +33,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public string EngineConnectionString { get; }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Leave the database in place on dispose (to look into it after a run).</summary>
+    public bool Keep { get; set; }
 
     public static async Task<BenchDatabase> CreateAsync(string adminConnectionString, CancellationToken cancellationToken)
     {
@@ -80,7 +89,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
-        if (_created)
+        if (_created && Keep)
+        {
+            await Console.Error.WriteLineAsync($"viaduct-bench: database {Name} kept (DROP DATABASE {Name} WITH (FORCE) when done)");
+        }
+        else if (_created)
         {
             NpgsqlConnection.ClearAllPools();
             await AdminAsync(_admin, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", CancellationToken.None);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Viaduct.Bench;
 
 /// <summary>Collects the settings, figures and verdicts of a run and prints them as one table.</summary>
-internal sealed class BenchReport
+internal sealed class BenchReport(string title)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -49,7 +49,7 @@ internal sealed class BenchReport
         var width = _settings.Concat(_figures).Select(s => s.Name.Length).Concat(_targets.Select(t => t.Name.Length)).DefaultIfEmpty(20).Max() + 2;
         var rule = new string('-', Math.Min(120, width + 60));
         output.WriteLine();
-        output.WriteLine("E1 benchmark");
+        output.WriteLine(title);
         output.WriteLine(rule);
         foreach (var (name, value) in _settings)
         {

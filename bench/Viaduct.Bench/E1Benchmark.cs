@@ -22,7 +22,7 @@ internal sealed record E1BenchmarkSettings(
         arguments.Int("warm-up-rows", 20_000, 0, 1_000_000));
 
     // "work_mem=256MB,jit=off" -> ALTER DATABASE ... SET for the engine's sessions (an experiment, not the default).
-    private static List<(string Name, string Value)> ParseDatabaseSettings(string? text)
+    internal static List<(string Name, string Value)> ParseDatabaseSettings(string? text)
     {
         var settings = new List<(string, string)>();
         foreach (var item in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -61,18 +61,18 @@ internal static class E1Benchmark
         var serviceUrl = Variable("Aws__ServiceUrl") ?? Variable("VIADUCT_TEST_AWS_SERVICE_URL")
             ?? throw new UsageException("set Aws__ServiceUrl: source .local/infra.env or use scripts/bench.sh");
         var region = Variable("AWS_REGION") ?? "us-east-1";
-        var e1Directory = E1Process.Locate(settings.E1Directory);
+        var e1Directory = EngineProcess.Locate(EngineKind.E1, settings.E1Directory);
 
-        var report = new BenchReport();
+        var report = new BenchReport("E1 benchmark");
         report.Setting("rows per file", settings.Rows.ToString("N0", Inv));
         report.Setting("ECLRS version / seed / bad share", $"v{(int)settings.Version} / {settings.Seed} / {settings.BadShare.ToString(Inv)}");
         report.Setting("duplicate share of file B", settings.DuplicateShare.ToString("P0", Inv));
-        report.Setting("E1 engine", Path.Combine(e1Directory, E1Process.AssemblyFile));
+        report.Setting("E1 engine", Path.Combine(e1Directory, EngineKind.E1.AssemblyFile));
 
         var temp = Directory.CreateTempSubdirectory("viaduct-bench-");
         BenchDatabase? database = null;
         BenchInbox? inbox = null;
-        E1Process? e1 = null;
+        EngineProcess? e1 = null;
         var failed = false;
         try
         {
@@ -124,18 +124,7 @@ internal static class E1Benchmark
 
             // (d) the real engine on file A
             inbox = await BenchInbox.CreateAsync(serviceUrl, region, cancellationToken);
-            e1 = E1Process.Start(e1Directory, new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["ConnectionStrings__Viaduct"] = database.EngineConnectionString,
-                ["Aws__ServiceUrl"] = serviceUrl,
-                ["Aws__Region"] = region,
-                ["E1__Bucket"] = inbox.Bucket,
-                ["E1__InboxPrefix"] = BenchInbox.Prefix,
-                ["E1__Queue"] = inbox.QueueUrl,
-                ["E1__SweepEnabled"] = "false",
-                ["Viaduct__LogFormat"] = "text",
-                ["DOTNET_ENVIRONMENT"] = "Production",
-            });
+            e1 = StartE1(e1Directory, database, inbox, serviceUrl, region);
             report.Setting("E1 process", $"pid {e1.Id.ToString(Inv)}, bucket {inbox.Bucket}, queue {inbox.QueueName}");
             await WaitForListenerAsync(e1, inbox, cancellationToken);
             Progress($"E1 (pid {e1.Id}) is listening");
@@ -263,11 +252,26 @@ internal static class E1Benchmark
         return new PsqlResult(watch.Elapsed.TotalSeconds, $"{output}; {copied.ToString("N0", Inv)} rows in the table");
     }
 
+    /// <summary>The real E1 engine on the benchmark's database and inbox (its sweep off: the benchmark's events are all it needs).</summary>
+    internal static EngineProcess StartE1(string directory, BenchDatabase database, BenchInbox inbox, string serviceUrl, string region) =>
+        EngineProcess.Start(EngineKind.E1, directory, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ConnectionStrings__Viaduct"] = database.EngineConnectionString,
+            ["Aws__ServiceUrl"] = serviceUrl,
+            ["Aws__Region"] = region,
+            ["E1__Bucket"] = inbox.Bucket,
+            ["E1__InboxPrefix"] = BenchInbox.Prefix,
+            ["E1__Queue"] = inbox.QueueUrl,
+            ["E1__SweepEnabled"] = "false",
+            ["Viaduct__LogFormat"] = "text",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+
     /// <summary>
     /// Saving the bucket notification put an s3:TestEvent on the queue; once the engine has taken it off, the
     /// engine is up and long-polling.
     /// </summary>
-    private static async Task WaitForListenerAsync(E1Process e1, BenchInbox inbox, CancellationToken cancellationToken)
+    internal static async Task WaitForListenerAsync(EngineProcess e1, BenchInbox inbox, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         while (await inbox.WaitingAsync(cancellationToken) > 0)
@@ -302,8 +306,8 @@ internal static class E1Benchmark
         public bool ProcessedAtIsTransactionStart => SeenSeconds - ProcessedMinusProcessingSeconds > 0.25;
     }
 
-    private static async Task<ImportResult> ImportAsync(
-        E1Process e1, BenchInbox inbox, BenchDatabase database, string key, string path, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<ImportResult> ImportAsync(
+        EngineProcess e1, BenchInbox inbox, BenchDatabase database, string key, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await database.ExecuteAsync("CHECKPOINT", cancellationToken);
         Progress($"uploading {key}");
@@ -376,10 +380,11 @@ internal static class E1Benchmark
         }
     }
 
-    private static async Task<List<int>> BackendPidsAsync(BenchDatabase database, CancellationToken cancellationToken)
+    internal static async Task<List<int>> BackendPidsAsync(BenchDatabase database, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name <> $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = BenchDatabase.ApplicationName });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var pids = new List<int>();
         while (await reader.ReadAsync(cancellationToken))
@@ -394,9 +399,9 @@ internal static class E1Benchmark
 
     internal static string Rate(double perSecond) => perSecond.ToString("N0", Inv);
 
-    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+    internal static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-    private static void Progress(string message) =>
+    internal static void Progress(string message) =>
         Console.Error.WriteLine($"[{DateTime.Now.ToString("HH:mm:ss", Inv)}] {message}");
 }
 

@@ -3,20 +3,32 @@ using System.Globalization;
 
 namespace Viaduct.Bench;
 
-/// <summary>The real E1 engine (<c>dotnet Viaduct.E1.Extractor.dll</c>) running as a process of its own.</summary>
-internal sealed class E1Process : IAsyncDisposable
+/// <summary>A Viaduct engine's executable: its assembly, the project that builds it, and the option that overrides where.</summary>
+internal sealed record EngineKind(string Name, string AssemblyFile, string ProjectDirectory, string DirectoryOption)
 {
-    public const string AssemblyFile = "Viaduct.E1.Extractor.dll";
+    public static readonly EngineKind E1 = new("E1", "Viaduct.E1.Extractor.dll", "Engines.E1.Extractor", "e1-dir");
+
+    public static readonly EngineKind E2 = new("E2", "Viaduct.E2.Transformer.dll", "Engines.E2.Transformer", "e2-dir");
+}
+
+/// <summary>A real engine (<c>dotnet Viaduct.E1.Extractor.dll</c>, ...) running as a process of its own.</summary>
+internal sealed class EngineProcess : IAsyncDisposable
+{
     private const int TailLines = 200;
 
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly Lock _tailLock = new();
+    private readonly Action<string>? _onLine;
 
-    private E1Process(Process process)
+    private EngineProcess(Process process, EngineKind kind, Action<string>? onLine)
     {
         _process = process;
+        Kind = kind;
+        _onLine = onLine;
     }
+
+    public EngineKind Kind { get; }
 
     public int Id => _process.Id;
 
@@ -27,32 +39,37 @@ internal sealed class E1Process : IAsyncDisposable
     /// <summary>
     /// Finds the built engine: <paramref name="explicitDirectory"/> if given, else the engine project's output of this
     /// program's own configuration (Release when built by scripts/bench.sh), else its other configuration, else the
-    /// copy next to this program (which lacks the engine's own appsettings.json).
+    /// copy next to this program (E1 only; it lacks the engine's own appsettings.json).
     /// </summary>
-    public static string Locate(string? explicitDirectory)
+    public static string Locate(EngineKind kind, string? explicitDirectory)
     {
         if (explicitDirectory is not null)
         {
-            return IsRunnable(explicitDirectory)
+            return IsRunnable(kind, explicitDirectory)
                 ? Path.GetFullPath(explicitDirectory)
-                : throw new UsageException($"no runnable {AssemblyFile} (with its .runtimeconfig.json) in {explicitDirectory}");
+                : throw new UsageException($"no runnable {kind.AssemblyFile} (with its .runtimeconfig.json) in {explicitDirectory}");
         }
 
         var candidates = new List<string>();
         if (RepositoryRoot() is { } root)
         {
-            var release = Path.Combine(root, "src", "Engines.E1.Extractor", "bin", "Release", "net10.0");
-            var debug = Path.Combine(root, "src", "Engines.E1.Extractor", "bin", "Debug", "net10.0");
+            var release = Path.Combine(root, "src", kind.ProjectDirectory, "bin", "Release", "net10.0");
+            var debug = Path.Combine(root, "src", kind.ProjectDirectory, "bin", "Debug", "net10.0");
             var ownIsDebug = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
             candidates.AddRange(ownIsDebug ? [debug, release] : [release, debug]);
         }
 
         candidates.Add(AppContext.BaseDirectory);
-        return candidates.FirstOrDefault(IsRunnable)
-            ?? throw new UsageException($"no built E1 engine found (looked in {string.Join(", ", candidates)}); build it or pass --e1-dir");
+        return candidates.FirstOrDefault(directory => IsRunnable(kind, directory))
+            ?? throw new UsageException(
+                $"no built {kind.Name} engine found (looked in {string.Join(", ", candidates)}); build it or pass --{kind.DirectoryOption}");
     }
 
-    public static E1Process Start(string directory, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the engine in <paramref name="directory"/> with <paramref name="environment"/> added to this program's
+    /// own; <paramref name="onLine"/>, if given, sees every line it writes (on a thread of its own: keep it short).
+    /// </summary>
+    public static EngineProcess Start(EngineKind kind, string directory, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null)
     {
         var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
         var start = new ProcessStartInfo(host)
@@ -62,24 +79,24 @@ internal sealed class E1Process : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(directory, AssemblyFile));
+        start.ArgumentList.Add(Path.Combine(directory, kind.AssemblyFile));
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var e1 = new E1Process(process) { Directory = directory };
-        process.OutputDataReceived += (_, e) => e1.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => e1.Keep(e.Data);
+        var engine = new EngineProcess(process, kind, onLine) { Directory = directory };
+        process.OutputDataReceived += (_, e) => engine.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => engine.Keep(e.Data);
         if (!process.Start())
         {
-            throw new InvalidOperationException("could not start the E1 process");
+            throw new InvalidOperationException($"could not start the {kind.Name} process");
         }
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return e1;
+        return engine;
     }
 
     /// <summary>The last lines the engine wrote (standard output and error).</summary>
@@ -137,9 +154,9 @@ internal sealed class E1Process : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static bool IsRunnable(string directory) =>
-        File.Exists(Path.Combine(directory, AssemblyFile))
-        && File.Exists(Path.Combine(directory, Path.ChangeExtension(AssemblyFile, ".runtimeconfig.json")));
+    private static bool IsRunnable(EngineKind kind, string directory) =>
+        File.Exists(Path.Combine(directory, kind.AssemblyFile))
+        && File.Exists(Path.Combine(directory, Path.ChangeExtension(kind.AssemblyFile, ".runtimeconfig.json")));
 
     private static string? RepositoryRoot()
     {
@@ -184,6 +201,7 @@ internal sealed class E1Process : IAsyncDisposable
             return;
         }
 
+        _onLine?.Invoke(line);
         lock (_tailLock)
         {
             _tail.Enqueue(line);
