@@ -1,10 +1,21 @@
-#!/usr/bin/env bash
-# E1 benchmark: psql \copy and the real E1 engine on the same synthetic ECLRS file, then E1 on a file that
-# repeats most of it, against a fresh database; prints the figures against the targets (always exits 0
-# when the run itself works: these are figures, not a test).
+# Benchmarks against a fresh database each, with the real engines as processes of their own; they print figures
+# against the targets.
 #
-#   scripts/bench.sh [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
-#                    [--timeout 1800] [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
+#   scripts/bench.sh                   E1, then E2, each with its defaults
+#   scripts/bench.sh e1 [OPTIONS]      E1 only: psql \copy and E1 on the same synthetic ECLRS file, then E1 on a
+#                                      file that repeats most of it
+#         [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
+#         [--timeout 1800] [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
+#   scripts/bench.sh e2 [OPTIONS]      E2 only: results/s on 100,000 results loaded through E1, then the pick-up
+#                                      latency from E1's commit to E2's first claim over 40 small files
+#         [--rows 100000] [--seed 1] [--batch-size N] [--latency-files 40] [--latency-rows 100-200]
+#         [--max-pause-ms 500] [--timeout 900] [--e1-dir DIR] [--e2-dir DIR] [--pg-set name=value,...]
+#         [--analyze] [--profile] [--keep-database]
+#   scripts/bench.sh --rows ...        (options without a command word: E1 only, as before)
+#
+# E1 exits 0 whenever the run itself works (figures, not a test). E2 also exits 1 when its results are wrong
+# (people far from 0.6 per row, a result without exactly one outcome, a failed result). With both, the exit
+# code is the first non-zero one.
 #
 # Builds Release, then uses the local infrastructure of scripts/infra.sh (started when it does not run).
 # VIADUCT_BENCH_ENV=FILE uses another env file of the same form instead (VIADUCT_TEST_POSTGRES,
@@ -15,6 +26,16 @@ LOG_TAG=bench
 # shellcheck source=scripts/lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$VIADUCT_ROOT"
+
+commands=(e1 e2)
+if [[ $# -gt 0 ]]; then
+  case $1 in
+    e1 | e2) commands=("$1"); shift ;;
+    all) shift; [[ $# -eq 0 ]] || die "'all' takes no options: give them to 'e1' or 'e2'" ;;
+    --*) commands=(e1) ;;
+    *) die "unknown benchmark '$1' (e1, e2 or all)" ;;
+  esac
+fi
 
 have dotnet || die "dotnet is not installed"
 have psql || die "psql is not installed (Debian package postgresql-client)"
@@ -36,4 +57,14 @@ log "environment: $env_file"
 # shellcheck disable=SC1090
 . "$env_file"
 
-exec dotnet bench/Viaduct.Bench/bin/Release/net10.0/Viaduct.Bench.dll e1 "$@"
+status=0
+for command in "${commands[@]}"; do
+  log "benchmark $command"
+  code=0
+  dotnet bench/Viaduct.Bench/bin/Release/net10.0/Viaduct.Bench.dll "$command" "$@" || code=$?
+  if [[ $code -ne 0 ]]; then
+    log "benchmark $command exited with $code"
+    [[ $status -ne 0 ]] || status=$code
+  fi
+done
+exit "$status"
