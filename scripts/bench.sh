@@ -8,9 +8,9 @@
 #         [--timeout 1800] [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
 #   scripts/bench.sh e2 [OPTIONS]      E2 only: results/s on 100,000 results loaded through E1, then the pick-up
 #                                      latency from E1's commit to E2's first claim over 40 small files
-#         [--rows 100000] [--seed 1] [--batch-size N] [--latency-files 40] [--latency-rows 100-200]
+#         [--rows 100000] [--seed 1] [--batch-size N] [--replicas 1] [--latency-files 40] [--latency-rows 100-200]
 #         [--max-pause-ms 500] [--timeout 900] [--e1-dir DIR] [--e2-dir DIR] [--pg-set name=value,...]
-#         [--analyze] [--profile] [--keep-database]
+#         [--setup-sql SQL] [--analyze] [--profile] [--keep-database]
 #   scripts/bench.sh --rows ...        (options without a command word: E1 only, as before)
 #
 # E1 exits 0 whenever the run itself works (figures, not a test). E2 also exits 1 when its results are wrong

@@ -30,16 +30,18 @@ internal static class BenchCommands
               --pg-set applies ALTER DATABASE ... SET to the bench database before E1 starts (experiments such
               as work_mem=256MB,jit=off).
 
-          e2 [--rows 100000] [--seed 1] [--version 3] [--batch-size N] [--latency-files 40] [--latency-rows 100-200]
+          e2 [--rows 100000] [--seed 1] [--version 3] [--batch-size N] [--replicas 1] [--latency-files 40] [--latency-rows 100-200]
              [--max-pause-ms 500] [--timeout 900] [--e1-dir DIR] [--e2-dir DIR] [--pg-set name=value,...]
-             [--analyze] [--profile] [--keep-database]
+             [--setup-sql SQL] [--analyze] [--profile] [--keep-database]
               Throughput: a fresh database gets the rows of a synthetic file through the real E1 with E2 not running;
               then the real E2 starts as its own process and transforms them all: results/s from its first claim to
               its last commit (database clock), people, cases, lab results and outcomes, which are checked (exit 1
               when wrong). Pick-up latency: with E2 idle and listening, --latency-files small files of new rows go
               through E1 one after another (a random pause of up to --max-pause-ms after each); per file,
               files.processed_at (E1's commit) -> the earliest transformed_at of its rows; p50, p99, max.
-              --batch-size sets E2__BatchSize (default: E2's own). --analyze runs ANALYZE after the load.
+              --batch-size sets E2__BatchSize (default: E2's own). --replicas N runs N E2 processes side by side.
+              --analyze runs ANALYZE after the load.
+              --setup-sql runs SQL on the database once it is migrated (experiments: an index, a storage parameter).
               --profile samples pg_stat_activity every 5 ms while E2 works and prints what its sessions did.
               --keep-database leaves the database in place for a look afterwards (EXPLAIN ...).
         """;

@@ -7,12 +7,12 @@ using Viaduct.Shared.Eclrs;
 namespace Viaduct.Bench;
 
 internal sealed record E2BenchmarkSettings(
-    int Rows, int Seed, EclrsVersion Version, int? BatchSize, int LatencyFiles, int LatencyMinRows, int LatencyMaxRows, int MaxPauseMs,
+    int Rows, int Seed, EclrsVersion Version, int? BatchSize, int Replicas, int LatencyFiles, int LatencyMinRows, int LatencyMaxRows, int MaxPauseMs,
     TimeSpan Timeout, string? E1Directory, string? E2Directory, IReadOnlyList<(string Name, string Value)> DatabaseSettings,
-    bool Analyze, bool Profile, bool KeepDatabase)
+    string? SetupSql, bool Analyze, bool Profile, bool KeepDatabase)
 {
     public static readonly string[] Options =
-        ["rows", "seed", "version", "batch-size", "latency-files", "latency-rows", "max-pause-ms", "timeout", "e1-dir", "e2-dir", "pg-set"];
+        ["rows", "seed", "version", "batch-size", "replicas", "latency-files", "latency-rows", "max-pause-ms", "timeout", "e1-dir", "e2-dir", "pg-set", "setup-sql"];
 
     public static readonly string[] Flags = ["analyze", "profile", "keep-database"];
 
@@ -24,6 +24,7 @@ internal sealed record E2BenchmarkSettings(
             arguments.Int("seed", 1, int.MinValue, int.MaxValue),
             BenchCommands.ParseVersion(arguments),
             arguments.String("batch-size") is null ? null : arguments.Int("batch-size", 0, 1, 20_000),
+            arguments.Int("replicas", 1, 1, 16),
             arguments.Int("latency-files", 40, 0, 10_000),
             minRows,
             maxRows,
@@ -32,6 +33,7 @@ internal sealed record E2BenchmarkSettings(
             arguments.String("e1-dir"),
             arguments.String("e2-dir"),
             E1BenchmarkSettings.ParseDatabaseSettings(arguments.String("pg-set")),
+            arguments.String("setup-sql"),
             arguments.Flag("analyze"),
             arguments.Flag("profile"),
             arguments.Flag("keep-database"));
@@ -86,6 +88,7 @@ internal static class E2Benchmark
         var report = new BenchReport("E2 benchmark");
         report.Setting("results (rows of the load file)", $"{settings.Rows.ToString("N0", Inv)} (v{(int)settings.Version}, seed {settings.Seed})");
         report.Setting("E2 batch size", settings.BatchSize is { } size ? size.ToString("N0", Inv) : "E2's default (E2:BatchSize)");
+        report.Setting("E2 processes", settings.Replicas == 1 ? "1" : $"{settings.Replicas} replicas on one database (--replicas)");
         report.Setting("latency files", $"{settings.LatencyFiles} of {settings.LatencyMinRows}-{settings.LatencyMaxRows} new rows, "
             + $"pause {settings.MaxPauseMs / 5}-{settings.MaxPauseMs} ms after each");
         report.Setting("E1 engine", Path.Combine(e1Directory, EngineKind.E1.AssemblyFile));
@@ -95,8 +98,7 @@ internal static class E2Benchmark
         BenchDatabase? database = null;
         BenchInbox? inbox = null;
         EngineProcess? e1 = null;
-        EngineProcess? e2 = null;
-        var log = new E2BatchLog();
+        var replicas = new List<E2Replica>();
         var failed = false;
         var checksFailed = false;
         try
@@ -110,6 +112,12 @@ internal static class E2Benchmark
             {
                 await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
                 report.Setting("database setting (--pg-set)", $"{name} = {value}");
+            }
+
+            if (settings.SetupSql is { } setupSql)
+            {
+                await database.ExecuteAsync(setupSql, cancellationToken);
+                report.Setting("after migrating (--setup-sql)", setupSql);
             }
 
             Progress($"database {database.Name} migrated");
@@ -148,8 +156,7 @@ internal static class E2Benchmark
             await database.ExecuteAsync("CHECKPOINT", cancellationToken);
 
             // (b) throughput: E2 starts on the loaded results
-            var throughput = await TransformAllAsync(settings, database, e2Directory, log, report, cancellationToken);
-            e2 = throughput.Engine;
+            var throughput = await TransformAllAsync(settings, database, e2Directory, replicas, report, cancellationToken);
             checksFailed |= await CheckThroughputAsync(settings, database, report, cancellationToken);
 
             // (c) pick-up latency: E1 again, E2 idle and listening
@@ -159,19 +166,22 @@ internal static class E2Benchmark
                 inbox = await BenchInbox.CreateAsync(serviceUrl, region, cancellationToken);
                 e1 = E1Benchmark.StartE1(e1Directory, database, inbox, serviceUrl, region);
                 await E1Benchmark.WaitForListenerAsync(e1, inbox, cancellationToken);
-                latency = await MeasurePickupAsync(settings, database, inbox, e1, e2, temp.FullName, report, cancellationToken);
+                latency = await MeasurePickupAsync(settings, database, inbox, e1, replicas, temp.FullName, report, cancellationToken);
                 checksFailed |= await CheckAllTransformedAsync(database, report, cancellationToken);
             }
 
-            var peakMb = e2.PeakRssBytes() is { } peak ? peak / 1048576.0 : double.NaN;
-            report.Figure("E2 peak RSS (VmHWM)", $"{peakMb.ToString("N0", Inv)} MB over both phases");
-            report.Figure("E2 warnings and errors logged", log.ProblemCount.ToString("N0", Inv));
-            foreach (var problem in log.Problems())
+            var peakMb = replicas.Max(r => r.Engine.PeakRssBytes() is { } peak ? peak / 1048576.0 : double.NaN);
+            report.Figure("E2 peak RSS (VmHWM)", $"{peakMb.ToString("N0", Inv)} MB over the run{(replicas.Count > 1 ? " (largest replica)" : "")}");
+            report.Figure("E2 warnings and errors logged", replicas.Sum(r => r.Log.ProblemCount).ToString("N0", Inv));
+            foreach (var problem in replicas.SelectMany(r => r.Log.Problems()))
             {
                 report.Figure("  ", problem);
             }
 
-            report.Setting("E2 stop", await e2.StopAsync(TimeSpan.FromSeconds(15)));
+            foreach (var replica in replicas)
+            {
+                report.Setting($"E2 stop (pid {replica.Engine.Id})", await replica.Engine.StopAsync(TimeSpan.FromSeconds(15)));
+            }
             if (e1 is not null)
             {
                 report.Setting("E1 stop", await e1.StopAsync(TimeSpan.FromSeconds(15)));
@@ -189,7 +199,7 @@ internal static class E2Benchmark
         {
             failed = true;
             report.Failure(ex is BenchFailure ? ex.Message : ex.ToString());
-            foreach (var engine in new[] { e1, e2 }.OfType<EngineProcess>())
+            foreach (var engine in replicas.Select(r => r.Engine).Prepend(e1).OfType<EngineProcess>())
             {
                 report.Failure($"last lines of the {engine.Kind.Name} process:");
                 foreach (var line in engine.Tail(30))
@@ -200,7 +210,7 @@ internal static class E2Benchmark
         }
         finally
         {
-            foreach (var engine in new[] { e2, e1 }.OfType<EngineProcess>())
+            foreach (var engine in replicas.Select(r => r.Engine).Append(e1).OfType<EngineProcess>())
             {
                 await engine.DisposeAsync();
             }
@@ -234,11 +244,18 @@ internal static class E2Benchmark
         return 0;
     }
 
-    private sealed record ThroughputResult(EngineProcess Engine, double ResultsPerSecond);
+    /// <summary>One E2 process and what it logged.</summary>
+    private sealed record E2Replica(EngineProcess Engine, E2BatchLog Log);
 
-    /// <summary>Starts E2 and waits until no result is left untransformed; reports the throughput figures.</summary>
+    private sealed record ThroughputResult(double ResultsPerSecond);
+
+    /// <summary>
+    /// Starts E2 (each replica added to <paramref name="replicas"/> as it starts, so the caller stops it whatever
+    /// happens) and waits until no result is left untransformed; reports the throughput figures.
+    /// </summary>
     private static async Task<ThroughputResult> TransformAllAsync(
-        E2BenchmarkSettings settings, BenchDatabase database, string e2Directory, E2BatchLog log, BenchReport report, CancellationToken cancellationToken)
+        E2BenchmarkSettings settings, BenchDatabase database, string e2Directory, List<E2Replica> replicas, BenchReport report,
+        CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -253,9 +270,15 @@ internal static class E2Benchmark
 
         var startedAt = await database.ScalarAsync<DateTime>("SELECT clock_timestamp()", cancellationToken);
         var wall = Stopwatch.StartNew();
-        var e2 = EngineProcess.Start(EngineKind.E2, e2Directory, environment, log.OnLine);
-        report.Setting("E2 process", $"pid {e2.Id.ToString(Inv)}");
-        Progress($"E2 (pid {e2.Id}) started; waiting until every result is transformed");
+        for (var i = 0; i < settings.Replicas; i++)
+        {
+            var log = new E2BatchLog();
+            replicas.Add(new E2Replica(EngineProcess.Start(EngineKind.E2, e2Directory, environment, log.OnLine), log));
+        }
+
+        var pids = string.Join(", ", replicas.Select(r => r.Engine.Id.ToString(Inv)));
+        report.Setting("E2 process", $"pid {pids}");
+        Progress($"E2 (pid {pids}) started; waiting until every result is transformed");
 
         var backends = new BackendCpu();
         using var stopSampling = new CancellationTokenSource();
@@ -279,9 +302,9 @@ internal static class E2Benchmark
                 }
             }
 
-            if (e2.HasExited)
+            if (replicas.Any(r => r.Engine.HasExited))
             {
-                throw new BenchFailure("the E2 process exited before every result was transformed");
+                throw new BenchFailure("an E2 process exited before every result was transformed");
             }
 
             if (wall.Elapsed > settings.Timeout)
@@ -292,56 +315,71 @@ internal static class E2Benchmark
             if (wall.Elapsed - lastReport >= TimeSpan.FromSeconds(5))
             {
                 lastReport = wall.Elapsed;
-                Progress($"E2: {log.Batches().Sum(b => b.Claimed):N0} results in {log.Batches().Count} batches so far");
+                var so = replicas.SelectMany(r => r.Log.Batches()).ToList();
+                Progress($"E2: {so.Sum(b => b.Claimed):N0} results in {so.Count} batches so far");
             }
 
             await Task.Delay(ThroughputPoll, cancellationToken);
         }
 
         var wallSeconds = wall.Elapsed.TotalSeconds;
-        var engineCpu = ProcessCpu.Seconds(e2.Id);
+        var engineCpu = replicas.Sum(r => ProcessCpu.Seconds(r.Engine.Id) ?? double.NaN);
         await stopSampling.CancelAsync();
         await sampling;
 
-        // The last batch's log line comes after its commit: wait for it (its own time ends the span).
+        // A batch's log line comes after its commit: wait for the last ones (their own times end the span).
         var deadline = Stopwatch.StartNew();
-        while (log.Batches().Sum(b => b.Claimed) < settings.Rows && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        while (replicas.Sum(r => r.Log.Batches().Sum(b => b.Claimed)) < settings.Rows && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(20, cancellationToken);
         }
 
-        var batches = log.Batches();
-        if (batches.Count == 0)
+        var batches = replicas.SelectMany(r => r.Log.Batches()).ToList();
+        if (replicas.Any(r => r.Log.Batches().Count == 0))
         {
-            throw new BenchFailure("E2 transformed the results but logged no BatchFinished event (event 2000)");
+            throw new BenchFailure("an E2 process logged no BatchFinished event (event 2000)");
         }
 
-        DateTime firstClaim, lastClaim;
-        await using (var span = database.DataSource.CreateCommand("SELECT min(transformed_at), max(transformed_at) FROM test_results"))
+        // Per replica (transformed_by ends with ":pid"): its first and last claim, and how many results it took.
+        var claims = new Dictionary<int, (DateTime First, DateTime Last, long Results)>();
+        await using (var span = database.DataSource.CreateCommand(
+            "SELECT transformed_by, min(transformed_at), max(transformed_at), count(*) FROM test_results GROUP BY transformed_by"))
         await using (var reader = await span.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.ReadAsync(cancellationToken);
-            firstClaim = reader.GetDateTime(0);
-            lastClaim = reader.GetDateTime(1);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var by = reader.GetString(0);
+                claims[int.Parse(by[(by.LastIndexOf(':') + 1)..], Inv)] = (reader.GetDateTime(1), reader.GetDateTime(2), reader.GetInt64(3));
+            }
         }
 
-        // transformed_at is now() of the batch's transaction, i.e. the claim; the last batch's own time ends the span.
-        var spanSeconds = (lastClaim - firstClaim).TotalSeconds + batches[^1].ElapsedMs / 1000.0;
+        // transformed_at is now() of the batch's transaction, i.e. the claim: a replica's last claim plus that batch's
+        // own time is its last commit.
+        var firstClaim = claims.Values.Min(c => c.First);
+        var lastCommit = replicas.Max(r => claims[r.Engine.Id].Last.AddMilliseconds(r.Log.Batches()[^1].ElapsedMs));
+        var spanSeconds = (lastCommit - firstClaim).TotalSeconds;
         var rate = settings.Rows / spanSeconds;
         var elapsed = batches.Select(b => (double)b.ElapsedMs).Order().ToArray();
         var busySeconds = elapsed.Sum() / 1000.0;
+        var first = replicas[0].Log.Batches();
 
         report.Figure("E2 throughput", $"{settings.Rows.ToString("N0", Inv)} results in {spanSeconds.ToString("N2", Inv)} s = {E1Benchmark.Rate(rate)} results/s "
             + "(first claim -> last commit)");
         report.Figure("  first claim -> seen done", $"{(seenDoneAt - firstClaim).TotalSeconds.ToString("N2", Inv)} s (database clock, {ThroughputPoll.TotalMilliseconds:N0} ms poll)");
         report.Figure("  E2 process start -> first claim", $"{(firstClaim - startedAt).TotalSeconds.ToString("N2", Inv)} s (start-up, not counted)");
         report.Figure("  E2 process start -> seen done", $"{wallSeconds.ToString("N2", Inv)} s (wall) = {E1Benchmark.Rate(settings.Rows, wallSeconds)} results/s");
+        if (replicas.Count > 1)
+        {
+            report.Figure("  results per replica", string.Join(", ", replicas.Select(r => claims[r.Engine.Id].Results.ToString("N0", Inv))));
+        }
+
         report.Figure("  batches", $"{batches.Count} (claimed {batches.Max(b => b.Claimed).ToString("N0", Inv)} at most); "
             + $"inside batches {busySeconds.ToString("N2", Inv)} s = {(busySeconds / spanSeconds).ToString("P0", Inv)} of the span");
-        report.Figure("  ms per batch", $"first {batches[0].ElapsedMs.ToString("N0", Inv)}, median {Percentile(elapsed, 0.5).ToString("N0", Inv)}, "
+        report.Figure("  ms per batch", $"first {first[0].ElapsedMs.ToString("N0", Inv)}, median {Percentile(elapsed, 0.5).ToString("N0", Inv)}, "
             + $"p90 {Percentile(elapsed, 0.9).ToString("N0", Inv)}, max {elapsed[^1].ToString("N0", Inv)}; "
-            + $"first half {MeanMs(batches.Take(batches.Count / 2))}, second half {MeanMs(batches.Skip(batches.Count / 2))} on average");
-        report.Figure("  CPU", $"E2 process {Seconds(engineCpu)} (incl. start-up), PostgreSQL backends {(backends.Available ? Seconds(backends.Seconds) : "n/a")} "
+            + $"first half {MeanMs(first.Take(first.Count / 2))}, second half {MeanMs(first.Skip(first.Count / 2))} on average"
+            + (replicas.Count > 1 ? " (halves: first replica)" : ""));
+        report.Figure("  CPU", $"E2 {Seconds(engineCpu)} (incl. start-up), PostgreSQL backends {(backends.Available ? Seconds(backends.Seconds) : "n/a")} "
             + $"({Environment.ProcessorCount} cores, {spanSeconds.ToString("N1", Inv)} s span)");
         if (sampler is not null)
         {
@@ -352,7 +390,7 @@ internal static class E2Benchmark
             }
         }
 
-        return new ThroughputResult(e2, rate);
+        return new ThroughputResult(rate);
     }
 
     /// <summary>Counts what E2 made of the results and checks it; returns whether a check failed.</summary>
@@ -428,7 +466,7 @@ internal static class E2Benchmark
     /// random pause; the pick-up latency of each is computed from the database afterwards.
     /// </summary>
     private static async Task<LatencyResult> MeasurePickupAsync(
-        E2BenchmarkSettings settings, BenchDatabase database, BenchInbox inbox, EngineProcess e1, EngineProcess e2, string temp,
+        E2BenchmarkSettings settings, BenchDatabase database, BenchInbox inbox, EngineProcess e1, List<E2Replica> replicas, string temp,
         BenchReport report, CancellationToken cancellationToken)
     {
         var random = new Random(settings.Seed);
@@ -444,7 +482,7 @@ internal static class E2Benchmark
             nextIndex += rows;
             var key = i < 0 ? "inbox/bench-e2-latency-warm-up.txt" : $"inbox/bench-e2-latency-{i:D4}.txt";
             await inbox.UploadAsync(key, path, cancellationToken);
-            var (fileId, seenDone) = await WaitTransformedAsync(database, inbox, e1, e2, key, settings.Timeout, cancellationToken);
+            var (fileId, seenDone) = await WaitTransformedAsync(database, inbox, e1, replicas, key, settings.Timeout, cancellationToken);
             if (i >= 0)
             {
                 fileIds.Add(fileId);
@@ -502,7 +540,8 @@ internal static class E2Benchmark
 
     /// <summary>Waits until E1 processed the file and no row of it is left untransformed; returns its id and commit -> seen done in ms.</summary>
     private static async Task<(long FileId, double SeenDoneMs)> WaitTransformedAsync(
-        BenchDatabase database, BenchInbox inbox, EngineProcess e1, EngineProcess e2, string key, TimeSpan timeout, CancellationToken cancellationToken)
+        BenchDatabase database, BenchInbox inbox, EngineProcess e1, List<E2Replica> replicas, string key, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand("""
             SELECT f.id, f.state, coalesce(f.error, ''),
@@ -532,7 +571,7 @@ internal static class E2Benchmark
                 }
             }
 
-            if (e1.HasExited || e2.HasExited)
+            if (e1.HasExited || replicas.Any(r => r.Engine.HasExited))
             {
                 throw new BenchFailure($"the {(e1.HasExited ? "E1" : "E2")} process exited while {key} was on its way");
             }
