@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using Viaduct.Shared.Eclrs;
-using Viaduct.Testing;
 
-namespace Viaduct.Engines.E2.Transformer.Tests.Support;
+namespace Viaduct.Testing;
 
 /// <summary>
 /// Puts test results in the database as E1 leaves them (a processed file and its rows), for tests that are about
