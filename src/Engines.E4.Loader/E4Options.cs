@@ -17,6 +17,9 @@ public sealed class E4Options
     /// <summary>How often an idle worker looks for a job in the queue.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A running job is kept invisible by heartbeats; when its server dies, another runs it after this.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often scheduled jobs (retries) are moved to the queue.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -51,9 +54,9 @@ public sealed class E4Options
 
     public IEnumerable<string> Problems()
     {
-        if (QueuePollInterval <= TimeSpan.Zero || SchedulePollingInterval <= TimeSpan.Zero)
+        if (QueuePollInterval <= TimeSpan.Zero || SchedulePollingInterval <= TimeSpan.Zero || InvisibilityTimeout <= TimeSpan.Zero)
         {
-            yield return "E4:QueuePollInterval and E4:SchedulePollingInterval must be positive";
+            yield return "E4:QueuePollInterval, E4:SchedulePollingInterval and E4:InvisibilityTimeout must be positive";
         }
 
         if (RetryDelays.Any(d => d < TimeSpan.Zero))
