@@ -1,6 +1,8 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E4.Loader;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddE4Loader();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapE4Loader();
+await app.RunAsync();

@@ -60,7 +60,15 @@ public sealed class PostingServer(
         if (_server is not null)
         {
             _server.SendStop();
-            await _server.WaitForShutdownAsync(cancellationToken);
+            try
+            {
+                await _server.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stop was told not to wait: running jobs are abandoned and run again by another server
+                // once their invisibility timeout passes.
+            }
         }
     }
 

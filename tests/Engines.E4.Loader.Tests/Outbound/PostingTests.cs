@@ -1,0 +1,168 @@
+using Viaduct.Engines.E4.Loader.Tests.Support;
+using Viaduct.Testing;
+
+namespace Viaduct.Engines.E4.Loader.Tests.Outbound;
+
+/// <summary>E3 and E4 through real Hangfire, real PostgreSQL and the real CommCare-like server over HTTP.</summary>
+public sealed class PostingTests
+{
+    [Fact]
+    public async Task Every_postable_case_is_posted_once_with_its_lab_results_and_not_again_until_E2_adds_to_it()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 300);
+        // A county that does not take part: its cases are kept, never posted.
+        await pipeline.Database.ExecuteAsync("UPDATE index_cases SET postable = false WHERE county_fips = '36061'");
+        await pipeline.StartE4Async();
+
+        var postable = await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE postable");
+        Assert.Equal(postable, await pipeline.EnqueueAllAsync());
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(postable, await pipeline.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM index_cases c JOIN counties co ON co.fips = c.county_fips
+            JOIN commcare.cases r ON r.case_id = c.case_id AND r.domain = co.domain AND r.external_id = c.external_id
+            WHERE c.post_state = 'posted' AND c.posted_version = c.version AND r.case_type = 'patient'
+            """));
+        Assert.Equal(postable, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+        Assert.Equal(
+            await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM lab_results l JOIN index_cases c ON c.id = l.index_case_id WHERE c.postable"),
+            await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'lab_result'"));
+        await AssertNoDuplicatesDownstreamAsync(pipeline);
+        Assert.Equal(postable, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM post_attempts WHERE outcome = 'succeeded'"));
+        Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM commcare.cases r JOIN counties co ON co.domain = r.domain WHERE co.fips = '36061'"));
+        Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE NOT postable AND post_state IS NOT NULL"));
+
+        // Nothing changed since: nothing to enqueue. E2 adding a lab result changes one case, which goes again.
+        Assert.Equal(0, await pipeline.EnqueueAllAsync());
+        await pipeline.SeedAsync(rows: 1, seed: 99);
+        Assert.Equal(1, await pipeline.EnqueueAllAsync());
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(postable + 1, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+    }
+
+    [Fact]
+    public async Task With_thirty_percent_of_requests_failing_or_throttled_everything_is_posted_and_nothing_twice()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 200);
+        await pipeline.CommCare.ChangeFaultsAsync(new { failure_rate = 0.2, throttle_rate = 0.1, retry_after_seconds = 1, seed = 7 });
+        await pipeline.StartE4Async();
+
+        var enqueued = await pipeline.EnqueueAllAsync();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(enqueued, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'posted'"));
+        Assert.Equal(enqueued, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+        await AssertNoDuplicatesDownstreamAsync(pipeline);
+        var stats = await pipeline.CommCare.StatsAsync();
+        Assert.True(stats["by_status"]!["429"]?.GetValue<long>() > 0, "some requests were throttled");
+        Assert.True((stats["by_status"]!["500"]?.GetValue<long>() ?? 0) + (stats["by_status"]!["503"]?.GetValue<long>() ?? 0) > 0, "some requests failed");
+    }
+
+    [Fact]
+    public async Task A_refused_case_is_parked_with_the_response_and_not_retried()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync(casesPerJob: 1);
+        await pipeline.SeedAsync(rows: 10);
+        await pipeline.CommCare.ChangeFaultsAsync(new { script = new[] { 422 } });
+        await pipeline.StartE4Async(s => s["E4:WorkerCount"] = "1");
+
+        var enqueued = await pipeline.EnqueueAllAsync();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+
+        var parked = await pipeline.Database.ScalarAsync<long>("SELECT id FROM index_cases WHERE post_state = 'parked'");
+        Assert.Contains("422", await pipeline.Database.ScalarAsync<string>("SELECT post_error FROM index_cases WHERE id = $1", parked), StringComparison.Ordinal);
+        Assert.Equal(enqueued - 1, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'posted'"));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal("parked", await pipeline.Database.ScalarAsync<string>("SELECT string_agg(outcome, ',') FROM post_attempts WHERE index_case_id = $1", parked));
+        // Parked cases stay out of E3's way until an operator hands them back.
+        Assert.Equal(0, await pipeline.EnqueueAllAsync());
+    }
+
+    [Fact]
+    public async Task A_request_of_several_cases_refused_for_one_is_retried_case_by_case()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync(casesPerJob: 5);
+        await pipeline.SeedAsync(rows: 8);
+        // All in one county, so that they share a job and a request.
+        await pipeline.Database.ExecuteAsync("UPDATE index_cases SET county_fips = '36001'");
+        await pipeline.CommCare.ChangeFaultsAsync(new { script = new[] { 400 } });
+        await pipeline.StartE4Async(s => s["E4:WorkerCount"] = "1");
+
+        var enqueued = await pipeline.EnqueueAllAsync();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+
+        // The scripted refusal hit a request of several cases; alone, each was taken.
+        Assert.Equal(enqueued, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'posted'"));
+        Assert.Equal(1L, (await pipeline.CommCare.StatsAsync())["by_status"]!["400"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_no_sooner_than_its_Retry_After()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 1);
+        await pipeline.CommCare.ChangeFaultsAsync(new { script = new[] { 429 }, retry_after_seconds = 2 });
+        await pipeline.StartE4Async();
+
+        Assert.Equal(1, await pipeline.EnqueueAllAsync());
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+
+        var waited = await pipeline.Database.ScalarAsync<double>(
+            "SELECT extract(epoch FROM posted_at - enqueued_at)::float8 FROM index_cases WHERE post_state = 'posted'");
+        Assert.True(waited >= 2.0, $"posted {waited:F2} s after it was enqueued; Retry-After said 2 s");
+        Assert.Equal(1L, (await pipeline.CommCare.StatsAsync())["by_status"]!["429"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_post_CommCare_took_but_whose_answer_was_lost_leaves_one_case_downstream()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 20);
+        // The first request is applied, then answered 500: as if the host died after CommCare took the post.
+        await pipeline.CommCare.ChangeFaultsAsync(new { script = new[] { "after_apply" } });
+        await pipeline.StartE4Async();
+
+        var enqueued = await pipeline.EnqueueAllAsync();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(enqueued, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+        await AssertNoDuplicatesDownstreamAsync(pipeline);
+        Assert.Equal(1L, (await pipeline.CommCare.StatsAsync())["failed_after_apply"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task E4_stopped_in_the_middle_of_a_job_leaves_the_case_posted_exactly_once_by_the_next_E4()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync(casesPerJob: 1);
+        await pipeline.SeedAsync(rows: 1);
+        // Slow posts: the first E4 is stopped while its request is in flight; CommCare still applies it.
+        await pipeline.CommCare.ChangeFaultsAsync(new { latency_ms = 3000, methods = new[] { "POST" } });
+        var first = await pipeline.StartE4Async();
+        Assert.Equal(1, await pipeline.EnqueueAllAsync());
+        await Eventually.ReturnsAsync(
+            async () => (await pipeline.CommCare.StatsAsync())["requests"]!.GetValue<long>(), n => n > 0, TimeSpan.FromSeconds(10),
+            "the first E4 to send its post");
+        using (var abort = new CancellationTokenSource())
+        {
+            await abort.CancelAsync();
+            await first.StopAsync(abort.Token);
+        }
+
+        await first.DisposeAsync();
+        await pipeline.CommCare.ChangeFaultsAsync(new { latency_ms = 0 });
+        await pipeline.StartE4Async();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("posted", await pipeline.Database.ScalarAsync<string>("SELECT post_state FROM index_cases"));
+        Assert.Equal(1L, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+        await AssertNoDuplicatesDownstreamAsync(pipeline);
+    }
+
+    private static async Task AssertNoDuplicatesDownstreamAsync(OutboundPipeline pipeline) =>
+        Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM (SELECT 1 FROM commcare.cases GROUP BY domain, external_id HAVING count(*) > 1) AS duplicated
+            """));
+}
