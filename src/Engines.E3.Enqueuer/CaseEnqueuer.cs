@@ -65,7 +65,7 @@ public sealed class CaseEnqueuer(
             {
                 var domain = group.Key;
                 var jobId = jobs.Create(
-                    Job.FromExpression<ICasePostingJob>(job => job.PostAsync(domain, chunk, CancellationToken.None)),
+                    Job.FromExpression<ICasePostingJob>(job => job.PostAsync(domain, chunk, CancellationToken.None), ViaductHangfire.PostingQueue),
                     new EnqueuedState(ViaductHangfire.PostingQueue));
                 caseIds.AddRange(chunk);
                 jobIds.AddRange(Enumerable.Repeat(jobId, chunk.Length));

@@ -108,11 +108,29 @@ public sealed class OutboundPipeline : IAsyncDisposable
         return total;
     }
 
-    /// <summary>Waits until no case waits for a job any more.</summary>
-    public Task WaitUntilSettledAsync(TimeSpan timeout) =>
-        Eventually.ReturnsAsync(
-            () => Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'enqueued'"), n => n == 0, timeout,
-            "every enqueued case to be posted, parked or failed");
+    /// <summary>Waits until no case waits for a job any more; on a timeout says where the waiting cases' jobs stand.</summary>
+    public async Task WaitUntilSettledAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Eventually.ReturnsAsync(
+                () => Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'enqueued'"), n => n == 0, timeout,
+                "every enqueued case to be posted, parked or failed");
+        }
+        catch (TimeoutException ex)
+        {
+            var stuck = await Database.ScalarAsync<string>(Stuck);
+            throw new TimeoutException(ex.Message + "\n" + stuck, ex);
+        }
+    }
+
+    private const string Stuck = """
+        SELECT coalesce(string_agg(format('case %s job %s (%s): %s; tries: %s', c.id, c.post_job_id, j.statename, c.post_error,
+            (SELECT string_agg(a.outcome || coalesce(' ' || a.status_code, ''), ', ' ORDER BY a.id) FROM post_attempts a WHERE a.index_case_id = c.id)),
+            chr(10)), '')
+        FROM index_cases c LEFT JOIN hangfire.job j ON j.id::text = c.post_job_id
+        WHERE c.post_state = 'enqueued'
+        """;
 
     public async ValueTask DisposeAsync()
     {
