@@ -16,6 +16,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
     public DbSet<EventRecord> Events => Set<EventRecord>();
     public DbSet<County> Counties => Set<County>();
     public DbSet<Person> People => Set<Person>();
+    public DbSet<PersonKey> PersonKeys => Set<PersonKey>();
     public DbSet<IndexCase> IndexCases => Set<IndexCase>();
     public DbSet<LabResult> LabResults => Set<LabResult>();
     public DbSet<MergeConflict> MergeConflicts => Set<MergeConflict>();
@@ -105,10 +106,16 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             person.Property(p => p.PatientKeys).HasDefaultValueSql("'{}'");
             person.Property(p => p.CreatedAt).HasDefaultValueSql("now()");
             person.Property(p => p.UpdatedAt).HasDefaultValueSql("now()");
-            person.HasIndex(p => p.PatientKeys).HasMethod("gin");
             // One person per identity. Writers hold an advisory lock on the identity first, so this never fires
             // in normal work; it is the guarantee, not the mechanism.
             person.HasIndex(p => p.IdentityKey).IsUnique().HasFilter("identity_key IS NOT NULL");
+        });
+
+        modelBuilder.Entity<PersonKey>(key =>
+        {
+            key.HasKey(k => k.PatientKey);
+            key.HasIndex(k => k.PersonId);
+            key.HasOne<Person>().WithMany().HasForeignKey(k => k.PersonId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<IndexCase>(indexCase =>

@@ -709,12 +709,26 @@ namespace Viaduct.Migrations.Migrations
                         .HasDatabaseName("ix_people_identity_key")
                         .HasFilter("identity_key IS NOT NULL");
 
-                    b.HasIndex("PatientKeys")
-                        .HasDatabaseName("ix_people_patient_keys");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PatientKeys"), "gin");
-
                     b.ToTable("people", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.PersonKey", b =>
+                {
+                    b.Property<string>("PatientKey")
+                        .HasColumnType("text")
+                        .HasColumnName("patient_key");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("PatientKey")
+                        .HasName("pk_person_keys");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_keys_person_id");
+
+                    b.ToTable("person_keys", (string)null);
                 });
 
             modelBuilder.Entity("Viaduct.Shared.Data.Model.PostAttempt", b =>
@@ -979,6 +993,16 @@ namespace Viaduct.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_lab_results_index_cases_index_case_id");
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.PersonKey", b =>
+                {
+                    b.HasOne("Viaduct.Shared.Data.Model.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_keys_people_person_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -22,8 +22,8 @@ public sealed record PropertyMergeResult(
 /// <summary>
 /// The add-if-missing merge of DESIGN.md section 4: fill blank properties, never overwrite a value, record the
 /// conflicting values that were dropped. A value that is empty or only white space counts as missing, on either
-/// side: a blank incoming value adds nothing. Values that differ only in leading or trailing white space are not
-/// a conflict.
+/// side: a blank incoming value adds nothing. Values that differ only in leading or trailing white space or in
+/// letter case ("Main St", "MAIN ST") are the same value, not a conflict: labs differ in how they write, not in what.
 /// </summary>
 public static class PropertyMerge
 {
@@ -47,7 +47,7 @@ public static class PropertyMerge
                 merged[property] = value;
                 added.Add(property);
             }
-            else if (!string.Equals(current.Trim(), value.Trim(), StringComparison.Ordinal))
+            else if (!string.Equals(current.Trim(), value.Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 conflicts.Add(new PropertyConflict(property, current, value));
             }

@@ -52,9 +52,13 @@ internal static class TransformStore
             BatchCommands =
             {
                 Statement("SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", lockIds),
+                // One index probe per key and per identity: person_keys by primary key, people by identity_key.
                 Statement("""
-                    SELECT id, patient_keys, identity_key, last_name, first_name, date_of_birth FROM people
-                    WHERE patient_keys && $1::text[] OR identity_key = ANY($2::text[])
+                    SELECT p.id, p.patient_keys, p.identity_key, p.last_name, p.first_name, p.date_of_birth
+                    FROM (SELECT person_id FROM person_keys WHERE patient_key = ANY($1::text[])
+                          UNION
+                          SELECT id FROM people WHERE identity_key = ANY($2::text[])) AS matched
+                    JOIN people p ON p.id = matched.person_id
                     """, patientKeys.ToArray(), identityKeys.ToArray()),
             },
         };
@@ -79,9 +83,11 @@ internal static class TransformStore
             return [];
         }
 
-        return await connection.ScalarAsync<long[]>(
-            "SELECT array_agg(nextval(pg_get_serial_sequence($1, 'id')) ORDER BY g) FROM generate_series(1, $2) AS g",
-            cancellationToken, table, count) ?? [];
+        // The sequence is looked up once, not once per id.
+        return await connection.ScalarAsync<long[]>("""
+            SELECT array_agg(nextval(s.sequence) ORDER BY g)
+            FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS sequence) AS s, generate_series(1, $2) AS g
+            """, cancellationToken, table, count) ?? [];
     }
 
     /// <summary>
@@ -95,6 +101,9 @@ internal static class TransformStore
         var created = batch.NewPeople;
         var withNewKeys = stored.Where(p => p.AddedKeys.Count > 0).ToList();
         var storedIds = stored.Select(p => p.Id).ToArray();
+        var newKeys = created.SelectMany(p => p.PatientKeys.Select(k => (Key: k, PersonId: p.Id)))
+            .Concat(withNewKeys.SelectMany(p => p.AddedKeys.Select(k => (Key: k, PersonId: p.Id))))
+            .ToList();
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("SELECT 1 FROM people WHERE id = ANY($1) ORDER BY id FOR UPDATE", storedIds),
             new SqlStatement("""
@@ -110,7 +119,11 @@ internal static class TransformStore
                 UPDATE people p SET patient_keys = p.patient_keys || u.keys::text[], updated_at = now()
                 FROM unnest($1::bigint[], $2::text[]) AS u(id, keys)
                 WHERE p.id = u.id
-                """, withNewKeys.Select(p => p.Id).ToArray(), withNewKeys.Select(p => ArrayLiteral(p.AddedKeys)).ToArray()));
+                """, withNewKeys.Select(p => p.Id).ToArray(), withNewKeys.Select(p => ArrayLiteral(p.AddedKeys)).ToArray()),
+            // The primary key refuses a key a second person would take: the advisory locks make that never happen.
+            new SqlStatement("""
+                INSERT INTO person_keys (patient_key, person_id) SELECT * FROM unnest($1::text[], $2::bigint[])
+                """, newKeys.Select(k => k.Key).ToArray(), newKeys.Select(k => k.PersonId).ToArray()));
 
         await using var loads = new NpgsqlBatch(connection)
         {

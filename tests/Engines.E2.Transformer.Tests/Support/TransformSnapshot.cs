@@ -70,14 +70,17 @@ public sealed class TransformSnapshot
 
     private string ValuesSeen(string subjectType, long subjectId, Dictionary<string, string> properties)
     {
-        var seen = properties.ToDictionary(p => p.Key, p => new SortedSet<string>(StringComparer.Ordinal) { p.Value.Trim() }, StringComparer.Ordinal);
+        // Values equal but for case or surrounding white space are one value to the merge, so they are here too.
+        var seen = properties.ToDictionary(p => p.Key, p => new SortedSet<string>(StringComparer.Ordinal) { Normal(p.Value) }, StringComparer.Ordinal);
         foreach (var conflict in Conflicts.Where(c => c.SubjectType == subjectType && c.SubjectId == subjectId))
         {
-            seen[conflict.Property].Add(conflict.IncomingValue.Trim());
+            seen[conflict.Property].Add(Normal(conflict.IncomingValue));
         }
 
         return JsonSerializer.Serialize(new SortedDictionary<string, SortedSet<string>>(seen, StringComparer.Ordinal));
     }
+
+    private static string Normal(string value) => value.Trim().ToUpperInvariant();
 
     private static string ExternalIdWithoutPerson(string externalId) => externalId[externalId.IndexOf('#', StringComparison.Ordinal)..];
 
