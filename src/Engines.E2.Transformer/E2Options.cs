@@ -18,6 +18,13 @@ public sealed class E2Options
     [Range(1, 20_000)]
     public int BatchSize { get; set; } = 1_000;
 
+    /// <summary>
+    /// Transform loops in this process. While one waits for PostgreSQL the other matches in memory, so two keep both
+    /// of a small machine's cores busy; more replicas on more hosts scale the same way.
+    /// </summary>
+    [Range(1, 16)]
+    public int Workers { get; set; } = 2;
+
     /// <summary>Run the transform loop. Tests turn it off and drive batches themselves.</summary>
     public bool WorkerEnabled { get; set; } = true;
 

@@ -5,7 +5,12 @@ using Viaduct.Shared.Data.Hosting;
 
 namespace Viaduct.Engines.E2.Transformer.Transform;
 
-/// <summary>E2's loop: transform batches while results are ready, then sleep until E1's notification or the poll interval.</summary>
+/// <summary>
+/// E2's loops (<see cref="E2Options.Workers"/> of them): transform batches while results are ready, then sleep until
+/// E1's notification or the poll interval. A loop that claims a full batch wakes another, so a backlog is worked
+/// on by all of them while one small file takes one. Each batch is its own transaction; the loops of one process
+/// share the work exactly as replicas on other hosts do.
+/// </summary>
 public sealed class TransformWorker(
     ResultTransformer transformer,
     IOptions<E2Options> options,
@@ -17,8 +22,19 @@ public sealed class TransformWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _options.WorkerEnabled
-            ? EngineLoop.RunAsync(
-                async ct => await transformer.TransformBatchAsync(ct) > 0, _options.PollInterval, _options.MaxErrorBackoff, time,
-                (ex, failures, pause) => Log.LoopFailed(logger, ex, failures, pause), stoppingToken, wake)
+            ? Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => EngineLoop.RunAsync(
+                TransformAsync, _options.PollInterval, _options.MaxErrorBackoff, time,
+                (ex, failures, pause) => Log.LoopFailed(logger, ex, failures, pause), stoppingToken, wake)))
             : Task.CompletedTask;
+
+    private async Task<bool> TransformAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await transformer.TransformBatchAsync(cancellationToken);
+        if (claimed >= _options.BatchSize)
+        {
+            wake.Set();
+        }
+
+        return claimed > 0;
+    }
 }
