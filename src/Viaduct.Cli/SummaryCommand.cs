@@ -10,14 +10,28 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var wait = new Option<bool>("--wait") { Description = "First wait until E2 has taken every result that is ready" };
+        var waitPosted = new Option<bool>("--wait-posted")
+        {
+            Description = "Also wait until E3 and E4 have posted every postable case (or parked or given up on it)",
+        };
         var timeout = new Option<TimeSpan>("--timeout") { Description = "How long --wait waits", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
-        var command = new Command("summary", "People, index cases and lab results made from the results, and each result's outcome") { wait, timeout };
+        var command = new Command("summary", "People, index cases and lab results made from the results, each result's outcome, and what was posted per county")
+        {
+            wait, waitPosted, timeout,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var dataSource = NpgsqlDataSource.Create(new CliSettings().ConnectionString);
-            if (parse.GetValue(wait) && !await WaitForTransformAsync(dataSource, parse.GetValue(timeout), cancellationToken))
+            var deadline = DateTime.UtcNow + parse.GetValue(timeout);
+            if ((parse.GetValue(wait) || parse.GetValue(waitPosted)) && !await WaitAsync(dataSource, NothingToTransform, deadline, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"results were still waiting for E2 after {parse.GetValue(timeout)}; is the transformer running?");
+                return 1;
+            }
+
+            if (parse.GetValue(waitPosted) && !await WaitAsync(dataSource, NothingToPost, deadline, cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"cases were still waiting to be posted after {parse.GetValue(timeout)}; are E3 and E4 running?");
                 return 1;
             }
 
@@ -27,13 +41,21 @@ internal static class SummaryCommand
         return command;
     }
 
-    private static async Task<bool> WaitForTransformAsync(NpgsqlDataSource dataSource, TimeSpan timeout, CancellationToken cancellationToken)
+    private const string NothingToTransform = "SELECT NOT EXISTS (SELECT 1 FROM test_results WHERE transformed_at IS NULL)";
+
+    // Every postable case is posted at its latest version, or parked or given up on (those need an operator).
+    private const string NothingToPost = """
+        SELECT NOT EXISTS (
+            SELECT 1 FROM index_cases
+            WHERE postable AND coalesce(post_state, '') NOT IN ('parked', 'failed') AND (post_state IS DISTINCT FROM 'posted' OR posted_version < version))
+        """;
+
+    private static async Task<bool> WaitAsync(NpgsqlDataSource dataSource, string condition, DateTime deadline, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM test_results WHERE transformed_at IS NULL)");
+        await using var command = dataSource.CreateCommand(condition);
         while (DateTime.UtcNow < deadline)
         {
-            if (await command.ExecuteScalarAsync(cancellationToken) is false)
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
             {
                 return true;
             }
@@ -74,17 +96,21 @@ internal static class SummaryCommand
         }
 
         await output.WriteLineAsync();
-        await output.WriteLineAsync($"{"county",-8} {"name",-16} {"domain",-24} {"posted",-6} {"cases",7} {"lab results",11}");
+        await output.WriteLineAsync(
+            $"{"county",-8} {"name",-16} {"domain",-24} {"takes part",-10} {"cases",7} {"lab results",11} {"posted",7} {"parked",7} {"failed",7}");
         await using var perCounty = dataSource.CreateCommand("""
-            SELECT c.fips, c.name, c.domain, c.participating, count(DISTINCT i.id), count(l.id)
-            FROM index_cases i JOIN counties c ON c.fips = i.county_fips LEFT JOIN lab_results l ON l.index_case_id = i.id
-            GROUP BY c.fips, c.name, c.domain, c.participating ORDER BY count(DISTINCT i.id) DESC, c.fips
+            SELECT c.fips, c.name, c.domain, c.participating, count(*),
+                (SELECT count(*) FROM lab_results l JOIN index_cases x ON x.id = l.index_case_id WHERE x.county_fips = c.fips),
+                count(*) FILTER (WHERE i.post_state = 'posted'), count(*) FILTER (WHERE i.post_state = 'parked'),
+                count(*) FILTER (WHERE i.post_state = 'failed')
+            FROM index_cases i JOIN counties c ON c.fips = i.county_fips
+            GROUP BY c.fips, c.name, c.domain, c.participating ORDER BY count(*) DESC, c.fips
             """);
         await using var rows = await perCounty.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{rows.GetString(0),-8} {rows.GetString(1),-16} {rows.GetString(2),-24} {(rows.GetBoolean(3) ? "yes" : "no"),-6} {rows.GetInt64(4),7} {rows.GetInt64(5),11}"));
+                $"{rows.GetString(0),-8} {rows.GetString(1),-16} {rows.GetString(2),-24} {(rows.GetBoolean(3) ? "yes" : "no"),-10} {rows.GetInt64(4),7} {rows.GetInt64(5),11} {rows.GetInt64(6),7} {rows.GetInt64(7),7} {rows.GetInt64(8),7}"));
         }
     }
 }
