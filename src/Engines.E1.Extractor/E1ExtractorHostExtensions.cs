@@ -3,7 +3,6 @@ using Amazon.SQS;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Viaduct.Engines.E1.Extractor.Aws;
 using Viaduct.Engines.E1.Extractor.Events;
 using Viaduct.Engines.E1.Extractor.Import;
@@ -22,11 +21,7 @@ public static class E1ExtractorHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddViaductDefaults(EngineName, configureLogging);
 
-        builder.Services.AddOptions<E1Options>()
-            .BindConfiguration(E1Options.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<E1Options>, E1OptionsValidator>();
+        builder.Services.AddValidatedOptions<E1Options>(E1Options.Section, o => o.Problems());
 
         var aws = builder.Configuration.GetSection(AwsOptions.Section).Get<AwsOptions>() ?? new AwsOptions();
         builder.Services.AddSingleton(_ => AwsClientFactory.CreateS3(aws));
@@ -41,14 +36,5 @@ public static class E1ExtractorHostExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxSweeper>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LastSeenCompactor>());
         return builder;
-    }
-
-    private sealed class E1OptionsValidator : IValidateOptions<E1Options>
-    {
-        public ValidateOptionsResult Validate(string? name, E1Options options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -21,11 +21,7 @@ public static class E2TransformerHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddViaductDefaults(EngineName, configureLogging);
 
-        builder.Services.AddOptions<E2Options>()
-            .BindConfiguration(E2Options.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<E2Options>, E2OptionsValidator>();
+        builder.Services.AddValidatedOptions<E2Options>(E2Options.Section, o => o.Problems().Concat(File.Exists(o.ResolveCountiesPath()) ? [] : [$"E2:CountiesPath: no county file at {o.ResolveCountiesPath()}"]));
 
         builder.Services.AddSingleton(sp =>
         {
@@ -49,19 +45,4 @@ public static class E2TransformerHostExtensions
 
         return builder;
     }
-
-    private sealed class E2OptionsValidator : IValidateOptions<E2Options>
-    {
-        public ValidateOptionsResult Validate(string? name, E2Options options)
-        {
-            var problems = options.Problems().ToList();
-            if (!File.Exists(options.ResolveCountiesPath()))
-            {
-                problems.Add($"E2:CountiesPath: no county file at {options.ResolveCountiesPath()}");
-            }
-
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
-
 }

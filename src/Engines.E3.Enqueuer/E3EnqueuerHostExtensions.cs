@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
@@ -21,11 +20,7 @@ public static class E3EnqueuerHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddViaductDefaults(EngineName, configureLogging);
 
-        builder.Services.AddOptions<E3Options>()
-            .BindConfiguration(E3Options.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<E3Options>, E3OptionsValidator>();
+        builder.Services.AddValidatedOptions<E3Options>(E3Options.Section, o => o.Problems());
 
         var connectionString = builder.Configuration.GetConnectionString(ViaductDataServiceCollectionExtensions.ConnectionStringName) ?? "";
         builder.Services.AddSingleton<JobStorage>(_ => ViaductHangfire.Storage(connectionString, TimeSpan.FromSeconds(1)));
@@ -43,14 +38,5 @@ public static class E3EnqueuerHostExtensions
         }
 
         return builder;
-    }
-
-    private sealed class E3OptionsValidator : IValidateOptions<E3Options>
-    {
-        public ValidateOptionsResult Validate(string? name, E3Options options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

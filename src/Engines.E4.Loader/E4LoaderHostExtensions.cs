@@ -21,11 +21,7 @@ public static class E4LoaderHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddViaductDefaults(EngineName, configureLogging);
 
-        builder.Services.AddOptions<E4Options>()
-            .BindConfiguration(E4Options.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<E4Options>, E4OptionsValidator>();
+        builder.Services.AddValidatedOptions<E4Options>(E4Options.Section, o => o.Problems());
 
         var connectionString = builder.Configuration.GetConnectionString(ViaductDataServiceCollectionExtensions.ConnectionStringName) ?? "";
         var settings = builder.Configuration.GetSection(E4Options.Section).Get<E4Options>() ?? new E4Options();
@@ -55,14 +51,5 @@ public static class E4LoaderHostExtensions
             },
             app.Services.GetRequiredService<JobStorage>());
         return app;
-    }
-
-    private sealed class E4OptionsValidator : IValidateOptions<E4Options>
-    {
-        public ValidateOptionsResult Validate(string? name, E4Options options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Viaduct.Shared.Data.Hosting;
+
+public static class ValidatedOptions
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks it when the host starts: data
+    /// annotations, then <paramref name="problems"/>, every problem reported at once with the setting's name.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(
+        this IServiceCollection services, string section, Func<TOptions, IEnumerable<string>> problems)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
+        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    private sealed class ProblemsValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options)
+        {
+            var found = problems(options).ToList();
+            return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
+        }
+    }
+}
