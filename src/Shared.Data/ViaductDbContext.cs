@@ -82,6 +82,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
         });
 
         OnTransformModelCreating(modelBuilder);
+        OnSyncModelCreating(modelBuilder);
 
         modelBuilder.Entity<EventRecord>(evt =>
         {
@@ -176,6 +177,36 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             outcome.Property(o => o.RecordedAt).HasDefaultValueSql("now()");
             outcome.HasIndex(o => o.TestResultId);
             outcome.HasIndex(o => o.PersonId);
+        });
+    }
+
+    // E5's tables: a cursor per CommCare domain, one row per pull, and the fields each pull took into a local case.
+    private static void OnSyncModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SyncCursor>(cursor =>
+        {
+            cursor.ToTable("sync_cursors");
+            cursor.HasKey(c => c.Domain);
+            cursor.Property(c => c.NextSyncAt).HasDefaultValueSql("now()");
+            cursor.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+            cursor.Property(c => c.Failures).HasDefaultValue(0);
+            cursor.Property(c => c.CasesSynced).HasDefaultValue(0L);
+            // E5's ready state: domains due for a pull.
+            cursor.HasIndex(c => c.NextSyncAt);
+        });
+
+        modelBuilder.Entity<SyncRun>(run =>
+        {
+            run.ToTable("sync_runs", t => t.HasCheckConstraint("ck_sync_runs_outcome", "outcome IN ('running', 'succeeded', 'failed')"));
+            run.Property(r => r.StartedAt).HasDefaultValueSql("now()");
+            run.HasIndex(r => new { r.Domain, r.StartedAt });
+        });
+
+        modelBuilder.Entity<SyncChange>(change =>
+        {
+            change.ToTable("sync_changes", t => t.HasCheckConstraint("ck_sync_changes_kind", "kind IN ('updated', 'created', 'transferred')"));
+            change.Property(c => c.SyncedAt).HasDefaultValueSql("now()");
+            change.HasIndex(c => c.IndexCaseId);
         });
     }
 }

@@ -805,6 +805,201 @@ namespace Viaduct.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.SyncChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.PrimitiveCollection<string[]>("Fields")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<long>("IndexCaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("index_case_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("RemoteCaseId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("remote_case_id");
+
+                    b.Property<DateTime>("ServerLastModified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("server_last_modified");
+
+                    b.Property<DateTime>("SyncedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("synced_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sync_changes");
+
+                    b.HasIndex("IndexCaseId")
+                        .HasDatabaseName("ix_sync_changes_index_case_id");
+
+                    b.ToTable("sync_changes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sync_changes_kind", "kind IN ('updated', 'created', 'transferred')");
+                        });
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.SyncCursor", b =>
+                {
+                    b.Property<string>("Domain")
+                        .HasColumnType("text")
+                        .HasColumnName("domain");
+
+                    b.Property<long>("CasesSynced")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("cases_synced");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTime?>("Cursor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cursor");
+
+                    b.Property<int>("Failures")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("failures");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failed_at");
+
+                    b.Property<DateTime?>("LastSyncedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_synced_at");
+
+                    b.Property<DateTime>("NextSyncAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_sync_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Domain")
+                        .HasName("pk_sync_cursors");
+
+                    b.HasIndex("NextSyncAt")
+                        .HasDatabaseName("ix_sync_cursors_next_sync_at");
+
+                    b.ToTable("sync_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.SyncRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("integer")
+                        .HasColumnName("cases");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("integer")
+                        .HasColumnName("changed");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages");
+
+                    b.Property<DateTime>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sync_runs");
+
+                    b.HasIndex("Domain", "StartedAt")
+                        .HasDatabaseName("ix_sync_runs_domain_started_at");
+
+                    b.ToTable("sync_runs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_sync_runs_outcome", "outcome IN ('running', 'succeeded', 'failed')");
+                        });
+                });
+
             modelBuilder.Entity("Viaduct.Shared.Data.Model.TestResult", b =>
                 {
                     b.Property<long>("Id")
