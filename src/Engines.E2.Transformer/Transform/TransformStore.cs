@@ -51,9 +51,9 @@ internal static class TransformStore
         {
             BatchCommands =
             {
-                Statement("SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", lockIds),
+                NpgsqlExecution.BatchCommand("SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", lockIds),
                 // One index probe per key and per identity: person_keys by primary key, people by identity_key.
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT p.id, p.patient_keys, p.identity_key, p.last_name, p.first_name, p.date_of_birth
                     FROM (SELECT person_id FROM person_keys WHERE patient_key = ANY($1::text[])
                           UNION
@@ -129,11 +129,11 @@ internal static class TransformStore
         {
             BatchCommands =
             {
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT id, person_id, county_fips, closed, registered_in_error, transfer_state, properties::text
                     FROM index_cases WHERE person_id = ANY($1)
                     """, storedIds),
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT l.id, l.index_case_id, l.accession_number, l.properties::text
                     FROM lab_results l JOIN index_cases c ON c.id = l.index_case_id
                     WHERE c.person_id = ANY($1)
@@ -232,17 +232,6 @@ internal static class TransformStore
                 outcomes.Select(o => "{" + string.Join(',', o.IndexCaseIds.Select(id => id.ToString(CultureInfo.InvariantCulture))) + "}").ToArray(),
                 identity.Engine, identity.Host),
             new SqlStatement("SELECT pg_notify($1, '') WHERE $2", Notifications.IndexCasesChanged, casesChanged));
-    }
-
-    private static NpgsqlBatchCommand Statement(string sql, params object?[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
-        }
-
-        return command;
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

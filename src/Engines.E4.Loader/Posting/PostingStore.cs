@@ -42,13 +42,13 @@ internal static class PostingStore
         {
             BatchCommands =
             {
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT c.id, c.person_id, c.county_fips, co.domain, co.location_id, c.external_id, c.case_id, c.posted_domain,
                         c.properties::text, c.version, c.posted_version, c.post_state, c.post_job_id, c.postable
                     FROM index_cases c JOIN counties co ON co.fips = c.county_fips
                     WHERE c.id = ANY($1) ORDER BY c.id
                     """, caseIds),
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT index_case_id, id, accession_number, external_id, properties::text, version
                     FROM lab_results WHERE index_case_id = ANY($1) ORDER BY id
                     """, caseIds),
@@ -163,17 +163,6 @@ internal static class PostingStore
         attempts.Select(a => a.IndexCaseId).ToArray(), attempts.Select(a => a.Outcome).ToArray(), attempts.Select(a => a.StatusCode).ToArray(),
         attempts.Select(a => a.Reason).ToArray(), attempts.Select(a => a.Domain).ToArray(), attempts.Select(a => a.RemoteCaseId).ToArray(),
         attempts.Select(a => a.Version).ToArray(), jobId, attempt, identity.Engine, identity.Host);
-
-    private static NpgsqlBatchCommand Statement(string sql, params object?[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
-        }
-
-        return command;
-    }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

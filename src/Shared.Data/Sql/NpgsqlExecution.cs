@@ -51,6 +51,19 @@ public static class NpgsqlExecution
         return command;
     }
 
+    /// <summary>One statement for an <see cref="NpgsqlBatch"/> that is read with a data reader.</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(Parameter(parameter));
+        }
+
+        return command;
+    }
+
     private static NpgsqlParameter Parameter(object? value) =>
         value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value };
 }
