@@ -133,34 +133,6 @@ public sealed class PostingTests
         Assert.Equal(1L, (await pipeline.CommCare.StatsAsync())["failed_after_apply"]!.GetValue<long>());
     }
 
-    [Fact]
-    public async Task E4_stopped_in_the_middle_of_a_job_leaves_the_case_posted_exactly_once_by_the_next_E4()
-    {
-        await using var pipeline = await OutboundPipeline.StartAsync(casesPerJob: 1);
-        await pipeline.SeedAsync(rows: 1);
-        // Slow posts: the first E4 is stopped while its request is in flight; CommCare still applies it.
-        await pipeline.CommCare.ChangeFaultsAsync(new { latency_ms = 3000, methods = new[] { "POST" } });
-        var first = await pipeline.StartE4Async();
-        Assert.Equal(1, await pipeline.EnqueueAllAsync());
-        await Eventually.ReturnsAsync(
-            async () => (await pipeline.CommCare.StatsAsync())["requests"]!.GetValue<long>(), n => n > 0, TimeSpan.FromSeconds(10),
-            "the first E4 to send its post");
-        using (var abort = new CancellationTokenSource())
-        {
-            await abort.CancelAsync();
-            await first.StopAsync(abort.Token);
-        }
-
-        await first.DisposeAsync();
-        await pipeline.CommCare.ChangeFaultsAsync(new { latency_ms = 0 });
-        await pipeline.StartE4Async();
-        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal("posted", await pipeline.Database.ScalarAsync<string>("SELECT post_state FROM index_cases"));
-        Assert.Equal(1L, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
-        await AssertNoDuplicatesDownstreamAsync(pipeline);
-    }
-
     private static async Task AssertNoDuplicatesDownstreamAsync(OutboundPipeline pipeline) =>
         Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>("""
             SELECT count(*) FROM (SELECT 1 FROM commcare.cases GROUP BY domain, external_id HAVING count(*) > 1) AS duplicated
