@@ -13,7 +13,8 @@ public sealed class PostingTests
         await pipeline.SeedAsync(rows: 300);
         // A county that does not take part: its cases are kept, never posted.
         await pipeline.Database.ExecuteAsync("UPDATE index_cases SET postable = false WHERE county_fips = '36061'");
-        await pipeline.StartE4Async();
+        var logs = new LogCapture();
+        await pipeline.StartE4Async(logs: logs);
 
         var postable = await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE postable");
         Assert.Equal(postable, await pipeline.EnqueueAllAsync());
@@ -40,6 +41,19 @@ public sealed class PostingTests
         Assert.Equal(1, await pipeline.EnqueueAllAsync());
         await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(postable + 1, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+
+        // What was posted is patient data: none of it is in E4's log lines.
+        Assert.Contains(logs.Lines, line => line.Contains("\"JobFinished\"", StringComparison.Ordinal));
+        var patientData = (await pipeline.Database.ScalarAsync<string>("""
+            SELECT string_agg(v, '|') FROM (
+                SELECT properties->>'last_name' AS v FROM index_cases UNION SELECT properties->>'dob' FROM index_cases
+                UNION SELECT properties->>'address_street' FROM index_cases) AS found WHERE v <> ''
+            """)).Split('|');
+        Assert.NotEmpty(patientData);
+        foreach (var value in patientData)
+        {
+            Assert.DoesNotContain(logs.Lines, line => line.Contains(value, StringComparison.OrdinalIgnoreCase));
+        }
     }
 
     [Fact]
