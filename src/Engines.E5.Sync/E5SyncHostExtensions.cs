@@ -1,4 +1,11 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Viaduct.Engines.E5.Sync.CommCare;
+using Viaduct.Engines.E5.Sync.Sync;
 using Viaduct.Shared.Data.Hosting;
 
 namespace Viaduct.Engines.E5.Sync;
@@ -7,11 +14,50 @@ public static class E5SyncHostExtensions
 {
     public const string EngineName = "e5-sync";
 
-    /// <summary>Registers the engine. For now an empty host with the shared defaults; its issue fills it in.</summary>
-    public static IHostApplicationBuilder AddE5Sync(this IHostApplicationBuilder builder)
+    /// <summary>Everything E5 needs: defaults, options, the CommCare changes client (with retries and a per-try timeout), the syncer and its loops.</summary>
+    public static IHostApplicationBuilder AddE5Sync(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddViaductDefaults(EngineName);
+        builder.AddViaductDefaults(EngineName, configureLogging);
+
+        builder.Services.AddValidatedOptions<E5Options>(E5Options.Section, o => o.Problems());
+        builder.Services.AddValidatedOptions<SyncCommCareOptions>(SyncCommCareOptions.Section, o => o.Problems());
+
+        var http = builder.Services.AddHttpClient<CaseChangesClient>((provider, client) =>
+        {
+            var options = provider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
+            var baseUrl = options.BaseUrl.ToString();
+            client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+            // Each try is bounded by the pipeline's timeout.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", $"{options.Username}:{options.ApiKey}");
+            client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Viaduct-E5", "1.0"));
+        });
+        // The factory's default loggers write each request's URL; E5 logs domains and statuses instead.
+        http.RemoveAllLoggers();
+        http.AddResilienceHandler("commcare-sync", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
+            if (options.MaxRetries > 0)
+            {
+                // Reads only: every retry is safe. The defaults retry 408, 429, 5xx, timeouts and network errors and honour Retry-After.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryDelay,
+                    ShouldRetryAfterHeader = true,
+                });
+            }
+
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+
+        builder.Services.AddSingleton<PageApplier>();
+        builder.Services.AddSingleton<DomainSyncer>();
+        builder.Services.AddHostedService<SyncWorker>();
         return builder;
     }
 }

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Viaduct.Engines.E5.Sync.Sync;
+using Viaduct.Engines.E5.Sync.Tests.Support;
+using Viaduct.Testing;
+
+namespace Viaduct.Engines.E5.Sync.Tests;
+
+/// <summary>E5 against the real CommCare-like server and a real PostgreSQL database of each test's own.</summary>
+public sealed class SyncTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_case_edited_remotely_comes_back_without_raising_its_version()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domain = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91001", domain);
+        var ids = await world.SeedPostedCasesAsync("91001", domain, 2);
+        var e5 = await world.StartE5Async();
+        await SyncWorld.SyncAllAsync(e5);
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM sync_changes"));
+
+        var externalId = await world.Database.ScalarAsync<string>("SELECT external_id FROM index_cases WHERE id = $1", ids[0]);
+        await world.EditRemotelyAsync(domain, externalId, new() { ["address_city"] = "Troy", ["contact_phone_number"] = "5550100", ["last_name"] = "" });
+        await SyncWorld.SyncAllAsync(e5);
+
+        var properties = JsonSerializer.Deserialize<Dictionary<string, string>>(
+            await world.Database.ScalarAsync<string>("SELECT properties::text FROM index_cases WHERE id = $1", ids[0]))!;
+        Assert.Equal("Troy", properties["address_city"]);
+        Assert.Equal("5550100", properties["contact_phone_number"]);
+        Assert.Equal("Person0", properties["last_name"]); // a blank in CommCare never erases our value
+        Assert.Equal(1, await world.Database.ScalarAsync<int>("SELECT version FROM index_cases WHERE id = $1", ids[0]));
+        var fields = await world.Database.ScalarAsync<string[]>(
+            "SELECT fields FROM sync_changes WHERE index_case_id = $1 AND kind = 'updated'", ids[0]);
+        Assert.Equal(["address_city", "contact_phone_number"], fields);
+        Assert.Equal(0L, await world.ReadyForE3Async());
+        Assert.Equal(0L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM sync_changes WHERE index_case_id = $1", ids[1]));
+    }
+
+    [Fact]
+    public async Task Pages_are_followed_to_the_end_and_after_a_restart_nothing_is_fetched_twice()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domain = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91002", domain);
+        var ids = await world.SeedPostedCasesAsync("91002", domain, 25);
+        await world.CommCare.ResetFaultsAndStatsAsync();
+
+        var first = await world.StartE5Async(s => s["E5:PageSize"] = "10");
+        await SyncWorld.SyncAllAsync(first);
+        Assert.Equal(3L, await world.RequestsAsync()); // 10 + 10 + 5
+        Assert.Equal(25L, await world.Database.ScalarAsync<long>("SELECT cases_synced FROM sync_cursors WHERE domain = $1", domain));
+        Assert.Equal(3, await world.Database.ScalarAsync<int>("SELECT pages FROM sync_runs WHERE domain = $1", domain));
+        await world.StopAsync(first);
+
+        // A new host (a restart) starts from the stored cursor: one request, no case read again.
+        await world.CommCare.ResetFaultsAndStatsAsync();
+        var second = await world.StartE5Async(s => s["E5:PageSize"] = "10");
+        await SyncWorld.SyncAllAsync(second);
+        Assert.Equal(1L, await world.RequestsAsync());
+        Assert.Equal(25L, await world.Database.ScalarAsync<long>("SELECT cases_synced FROM sync_cursors WHERE domain = $1", domain));
+
+        // Only what changed since comes down.
+        foreach (var id in ids.Take(2))
+        {
+            var externalId = await world.Database.ScalarAsync<string>("SELECT external_id FROM index_cases WHERE id = $1", id);
+            await world.EditRemotelyAsync(domain, externalId, new() { ["address_city"] = "Schenectady" });
+        }
+
+        await world.CommCare.ResetFaultsAndStatsAsync();
+        await SyncWorld.SyncAllAsync(second);
+        Assert.Equal(1L, await world.RequestsAsync());
+        Assert.Equal(27L, await world.Database.ScalarAsync<long>("SELECT cases_synced FROM sync_cursors WHERE domain = $1", domain));
+        Assert.Equal(2L, await world.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM index_cases WHERE properties->>'address_city' = 'Schenectady'"));
+        Assert.Equal(0L, await world.ReadyForE3Async());
+    }
+
+    [Fact]
+    public async Task A_case_created_only_in_CommCare_becomes_a_local_person_case_and_lab_result()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domain = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91003", domain);
+        // Someone E2 already knows, by date of birth, last name and first token of the first name.
+        var known = await world.Database.ScalarAsync<long>("""
+            INSERT INTO people (patient_keys, identity_key, last_name, first_name, date_of_birth, created_by)
+            VALUES ('{}', '1980-01-01|3|BOB|SMITH', 'SMITH', 'BOB', '1980-01-01', 'test') RETURNING id
+            """);
+        await world.CommCare.UpsertAsync(domain, new object[]
+        {
+            new
+            {
+                case_type = "patient", case_name = "Mary Ann Jones", owner_id = "loc-91003", external_id = "cc-1",
+                properties = new Dictionary<string, string> { ["first_name"] = "Mary Ann", ["last_name"] = "Jones", ["dob"] = "1990-05-06" },
+            },
+            new
+            {
+                case_type = "lab_result", case_name = "ACC-1", owner_id = "loc-91003", external_id = "P999999#KEY-77#ACC-1",
+                properties = new Dictionary<string, string> { ["accession_number"] = "ACC-1", ["lab_result"] = "positive" },
+                indices = new { parent = new { external_id = "cc-1", case_type = "patient", relationship = "extension" } },
+            },
+            new
+            {
+                case_type = "patient", case_name = "Bob Smith", owner_id = "loc-91003", external_id = "cc-2",
+                properties = new Dictionary<string, string> { ["first_name"] = "Bob James", ["last_name"] = "smith", ["dob"] = "1980-01-01" },
+            },
+        });
+        var e5 = await world.StartE5Async();
+        await SyncWorld.SyncAllAsync(e5);
+
+        var mary = await world.Database.ScalarAsync<long>("SELECT person_id FROM person_keys WHERE patient_key = 'KEY-77'");
+        Assert.Equal("1990-05-06|4|MARY|JONES", await world.Database.ScalarAsync<string>("SELECT identity_key FROM people WHERE id = $1", mary));
+        var maryCase = await world.Database.ScalarAsync<long>("SELECT id FROM index_cases WHERE person_id = $1 AND county_fips = '91003'", mary);
+        Assert.Equal("ACC-1", await world.Database.ScalarAsync<string>("SELECT accession_number FROM lab_results WHERE index_case_id = $1", maryCase));
+        Assert.Equal("positive", await world.Database.ScalarAsync<string>("SELECT properties->>'lab_result' FROM lab_results WHERE index_case_id = $1", maryCase));
+        Assert.Equal(1L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE person_id = $1", known));
+        Assert.Equal(2L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM people"));
+        Assert.Equal(2L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM sync_changes WHERE kind = 'created'"));
+        Assert.Equal(0L, await world.ReadyForE3Async());
+
+        // Pulled again (the cursor put back): the same cases are known now, nothing is made twice.
+        await world.Database.ExecuteAsync("UPDATE sync_cursors SET cursor = NULL");
+        await SyncWorld.SyncAllAsync(e5);
+        Assert.Equal(2L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases"));
+        Assert.Equal(2L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM sync_changes"));
+    }
+
+    [Fact]
+    public async Task A_failing_domain_backs_off_on_its_own_and_does_not_hold_another_back()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var forbidden = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91004", CommCareServer.LimitedDomain);
+        await world.AddCountyAsync("91005", forbidden);
+        await world.SeedPostedCasesAsync("91004", CommCareServer.LimitedDomain, 1);
+        await world.SeedPostedCasesAsync("91005", forbidden, 1);
+        var externalId = await world.Database.ScalarAsync<string>("SELECT external_id FROM index_cases WHERE county_fips = '91004'");
+        await world.EditRemotelyAsync(CommCareServer.LimitedDomain, externalId, new() { ["address_city"] = "Cohoes" });
+
+        // This user may read county-a only: the other domain answers 403 on every pull.
+        await world.StartE5Async(s =>
+        {
+            s["CommCare:Username"] = CommCareServer.LimitedUsername;
+            s["CommCare:ApiKey"] = CommCareServer.LimitedApiKey;
+            s["E5:WorkerEnabled"] = "true";
+            s["E5:Workers"] = "1";
+        });
+
+        await Eventually.ReturnsAsync(
+            () => world.Database.ScalarAsync<string>("SELECT coalesce(properties->>'address_city', '') FROM index_cases WHERE county_fips = '91004'"),
+            city => city == "Cohoes", Patience, "the allowed domain's edit to come back");
+        await Eventually.ReturnsAsync(
+            () => world.Database.ScalarAsync<int>("SELECT failures FROM sync_cursors WHERE domain = $1", forbidden),
+            failures => failures >= 2, Patience, "the forbidden domain to be retried");
+        Assert.Contains("403", await world.Database.ScalarAsync<string>("SELECT last_error FROM sync_cursors WHERE domain = $1", forbidden));
+        Assert.Equal(0, await world.Database.ScalarAsync<int>("SELECT failures FROM sync_cursors WHERE domain = $1", CommCareServer.LimitedDomain));
+        Assert.True(await world.Database.ScalarAsync<bool>(
+            "SELECT next_sync_at > last_failed_at FROM sync_cursors WHERE domain = $1", forbidden));
+    }
+
+    [Fact]
+    public async Task Two_hosts_never_sync_one_domain_at_the_same_time()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domains = Enumerable.Range(0, 3).Select(_ => CommCareFixture.NewDomain()).ToList();
+        for (var i = 0; i < domains.Count; i++)
+        {
+            await world.AddCountyAsync("9201" + i, domains[i]);
+            await world.SeedPostedCasesAsync("9201" + i, domains[i], 3);
+        }
+
+        // Slow answers make pulls overlap in time, and a short interval makes the hosts compete for every domain.
+        await world.CommCare.ChangeFaultsAsync(new { latency_ms = 30 });
+        void Settings(IDictionary<string, string?> s)
+        {
+            s["E5:WorkerEnabled"] = "true";
+            s["E5:Workers"] = "3";
+            s["E5:PageSize"] = "1";
+            s["E5:PollInterval"] = "00:00:00.050";
+            s["E5:ClaimInterval"] = "00:00:00.020";
+        }
+
+        await world.StartE5Async(Settings, hostName: "first");
+        await world.StartE5Async(Settings, hostName: "second");
+        await Eventually.ReturnsAsync(
+            () => world.Database.ScalarAsync<long>("SELECT count(DISTINCT host) * 1000 + least(count(*), 999) FROM sync_runs WHERE outcome = 'succeeded'"),
+            n => n >= 2_030, Patience, "both hosts to have pulled 30 times");
+
+        var overlapping = await world.Database.ScalarAsync<long>("""
+            SELECT count(*) FROM sync_runs a JOIN sync_runs b ON a.domain = b.domain AND a.id < b.id
+            WHERE a.started_at < coalesce(b.finished_at, 'infinity') AND b.started_at < coalesce(a.finished_at, 'infinity')
+            """);
+        Assert.Equal(0L, overlapping);
+    }
+
+    [Fact]
+    public void The_identity_key_and_locks_are_the_ones_E2_uses()
+    {
+        var dob = new DateOnly(1975, 12, 31);
+        Assert.Equal(
+            Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.Key(dob, "  van  der Berg ", "mary ann"),
+            SyncIdentity.Key(dob, "  van  der Berg ", "mary ann"));
+        Assert.Null(SyncIdentity.Key(null, "A", "B"));
+        Assert.Equal(Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.LockId("key:K-1"), SyncIdentity.PatientKeyLock("K-1"));
+        Assert.Equal(Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.LockId("identity:X"), SyncIdentity.IdentityLock("X"));
+        Assert.Equal("KEY-1", SyncIdentity.PatientKeyOf("P12#KEY-1#ACC"));
+        Assert.Null(SyncIdentity.PatientKeyOf("cc-1"));
+        Assert.Equal(12L, SyncIdentity.PersonIdOf("P12"));
+        Assert.Null(SyncIdentity.PersonIdOf("P12#K#A"));
+    }
+}
