@@ -196,6 +196,42 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task A_transfer_made_in_CommCare_updates_our_transfer_fields_once()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var from = CommCareFixture.NewDomain();
+        var to = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91006", from);
+        await world.AddCountyAsync("91007", to);
+        var id = (await world.SeedPostedCasesAsync("91006", from, 1))[0];
+        var externalId = await world.Database.ScalarAsync<string>("SELECT external_id FROM index_cases WHERE id = $1", id);
+        var caseId = await world.Database.ScalarAsync<string>("SELECT case_id FROM index_cases WHERE id = $1", id);
+
+        // A person moves the case: the source names the destination county, the destination case names its source.
+        await world.EditRemotelyAsync(from, externalId, new() { ["transfer_destination_county_id"] = "91007" });
+        await world.CommCare.UpsertAsync(to, new[]
+        {
+            new
+            {
+                case_type = "patient", case_name = "Test Person", owner_id = "loc-91007", external_id = externalId,
+                properties = new Dictionary<string, string> { ["transfer_source_case_id"] = caseId, ["first_name"] = "Test" },
+            },
+        });
+        var e5 = await world.StartE5Async();
+        await SyncWorld.SyncAllAsync(e5);
+        await world.Database.ExecuteAsync("UPDATE sync_cursors SET cursor = NULL");
+        await SyncWorld.SyncAllAsync(e5);
+
+        Assert.Equal("sent", await world.Database.ScalarAsync<string>("SELECT transfer_state FROM index_cases WHERE id = $1", id));
+        Assert.Equal("91007", await world.Database.ScalarAsync<string>("SELECT transfer_destination_fips FROM index_cases WHERE id = $1", id));
+        Assert.Equal(1L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases"));
+        Assert.Equal(1L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM sync_changes WHERE kind = 'transferred'"));
+        Assert.False(await world.Database.ScalarAsync<bool>(
+            "SELECT properties ? 'transfer_destination_county_id' FROM index_cases WHERE id = $1", id));
+        Assert.Equal(0L, await world.ReadyForE3Async());
+    }
+
+    [Fact]
     public void The_identity_key_and_locks_are_the_ones_E2_uses()
     {
         var dob = new DateOnly(1975, 12, 31);

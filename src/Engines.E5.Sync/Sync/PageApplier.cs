@@ -268,19 +268,25 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
         foreach (var remoteCase in unknown.OrderBy(c => c.ServerLastModified))
         {
             var modified = remoteCase.ServerLastModified.UtcDateTime;
-            if (RemoteValues.Value(remoteCase.Properties, RemoteValues.TransferSource) is { } sourceCaseId)
+            if (RemoteValues.Value(remoteCase.Properties, RemoteValues.TransferSource) is { } sourceCaseId
+                && await connection.ScalarAsync<long?>(
+                    "SELECT id FROM index_cases WHERE case_id = $1 AND county_fips <> $2 ORDER BY id LIMIT 1", cancellationToken, sourceCaseId, fips)
+                    is { } sourceId)
             {
-                var source = await connection.ScalarAsync<long?>("""
+                // The destination of a transfer of a case we hold: E4 follows the chain to it, so no second local case.
+                await connection.ExecuteAsync(
+                    "SELECT 1 FROM people WHERE id = (SELECT person_id FROM index_cases WHERE id = $1) FOR UPDATE", cancellationToken, sourceId);
+                var marked = await connection.ExecuteAsync("""
                     UPDATE index_cases SET transfer_state = 'sent', transfer_destination_fips = $2, updated_by = $3
-                    WHERE id = (SELECT id FROM index_cases WHERE case_id = $1 AND county_fips <> $2 ORDER BY id LIMIT 1)
-                    RETURNING id
-                    """, cancellationToken, sourceCaseId, fips, identity.ToString());
-                if (source is { } sourceId)
+                    WHERE id = $1 AND (transfer_state <> 'sent' OR transfer_destination_fips IS DISTINCT FROM $2)
+                    """, cancellationToken, sourceId, fips, identity.ToString());
+                if (marked > 0)
                 {
                     records.Add((sourceId, remoteCase.CaseId, "transferred", ["transfer_state", "transfer_destination_fips"], modified));
                     changed++;
-                    continue;
                 }
+
+                continue;
             }
 
             var personId = await FindOrCreatePersonAsync(connection, remoteCase, keysOf[remoteCase.CaseId], identityOf[remoteCase.CaseId], cancellationToken);
