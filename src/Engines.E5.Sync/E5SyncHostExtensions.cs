@@ -23,7 +23,7 @@ public static class E5SyncHostExtensions
         builder.Services.AddValidatedOptions<E5Options>(E5Options.Section, o => o.Problems());
         builder.Services.AddValidatedOptions<SyncCommCareOptions>(SyncCommCareOptions.Section, o => o.Problems());
 
-        var http = builder.Services.AddHttpClient<CaseChangesClient>((provider, client) =>
+        var http = builder.Services.AddHttpClient(CaseChangesClient.HttpClientName, (provider, client) =>
         {
             var options = provider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
             var baseUrl = options.BaseUrl.ToString();
@@ -36,7 +36,7 @@ public static class E5SyncHostExtensions
         });
         // The factory's default loggers write each request's URL; E5 logs domains and statuses instead.
         http.RemoveAllLoggers();
-        http.AddResilienceHandler("commcare-sync", (pipeline, context) =>
+        http.AddResilienceHandler(CaseChangesClient.HttpClientName, (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
             if (options.MaxRetries > 0)
@@ -55,6 +55,7 @@ public static class E5SyncHostExtensions
             pipeline.AddTimeout(options.AttemptTimeout);
         });
 
+        builder.Services.AddSingleton<CaseChangesClient>();
         builder.Services.AddSingleton<PageApplier>();
         builder.Services.AddSingleton<DomainSyncer>();
         builder.Services.AddHostedService<SyncWorker>();

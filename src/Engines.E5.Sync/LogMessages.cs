@@ -20,6 +20,6 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Information, "Created local case {IndexCaseId} (person {PersonId}) from case {CaseId} of domain {Domain}")]
     public static partial void Created(ILogger logger, long indexCaseId, long personId, string caseId, string domain);
 
-    [LoggerMessage(5005, LogLevel.Information, "Case {CaseId} of domain {Domain} skipped: {Reason}")]
-    public static partial void Skipped(ILogger logger, string caseId, string domain, string reason);
+    [LoggerMessage(5005, LogLevel.Debug, "Domain {Domain} had no changes")]
+    public static partial void NothingChanged(ILogger logger, string domain);
 }

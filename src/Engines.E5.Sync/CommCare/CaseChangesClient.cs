@@ -5,11 +5,15 @@ namespace Viaduct.Engines.E5.Sync.CommCare;
 
 /// <summary>
 /// The one part of CommCare's Case API v2 E5 reads: the changes list (<c>GET /a/{domain}/api/case/v2/?...</c>),
-/// page by page, following <c>next</c> as it is given. A typed HttpClient: authentication, retries of transient
-/// failures and the per-try timeout are set up by <see cref="E5SyncHostExtensions"/>.
+/// page by page, following <c>next</c> as it is given. Each read takes a client from IHttpClientFactory (so handlers
+/// are recycled although this object lives as long as the host); authentication, retries of transient failures and the
+/// per-try timeout are set up on the named client by <see cref="E5SyncHostExtensions"/>.
 /// </summary>
-public sealed class CaseChangesClient(HttpClient http)
+public sealed class CaseChangesClient(IHttpClientFactory clients)
 {
+    /// <summary>The name of the HttpClient (and of its resilience pipeline).</summary>
+    public const string HttpClientName = "commcare-sync";
+
     public const string PatientCaseType = "patient";
     public const string LabResultCaseType = "lab_result";
 
@@ -23,13 +27,14 @@ public sealed class CaseChangesClient(HttpClient http)
             query += "&server_last_modified.gte=" + Uri.EscapeDataString(FormatTime(from));
         }
 
-        return new Uri(http.BaseAddress!, $"a/{Uri.EscapeDataString(domain)}/api/case/v2/?{query}");
+        return new Uri(BaseAddress, $"a/{Uri.EscapeDataString(domain)}/api/case/v2/?{query}");
     }
 
     /// <summary>Reads one page of a list (a URL from <see cref="ChangesUri"/> or a page's <c>next</c>).</summary>
     public async Task<RemoteCasePage> GetPageAsync(string domain, Uri url, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
+        var http = clients.CreateClient(HttpClientName);
         HttpResponseMessage response;
         try
         {
@@ -58,7 +63,7 @@ public sealed class CaseChangesClient(HttpClient http)
     /// <summary>The lab_result cases indexed to <paramref name="parentCaseId"/> (all pages).</summary>
     public async Task<IReadOnlyList<RemoteCase>> ChildrenAsync(string domain, string parentCaseId, CancellationToken cancellationToken)
     {
-        var url = new Uri(http.BaseAddress!,
+        var url = new Uri(BaseAddress,
             $"a/{Uri.EscapeDataString(domain)}/api/case/v2/?case_type={LabResultCaseType}&indices.parent={Uri.EscapeDataString(parentCaseId)}");
         var children = new List<RemoteCase>();
         for (Uri? next = url; next is not null;)
@@ -70,6 +75,8 @@ public sealed class CaseChangesClient(HttpClient http)
 
         return children;
     }
+
+    private Uri BaseAddress => clients.CreateClient(HttpClientName).BaseAddress!;
 
     public static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
@@ -91,7 +98,7 @@ public sealed class CaseChangesClient(HttpClient http)
         if (root.TryGetProperty("next", out var nextElement) && nextElement.ValueKind == JsonValueKind.String
             && nextElement.GetString() is { Length: > 0 } nextText)
         {
-            next = new Uri(http.BaseAddress!, nextText);
+            next = new Uri(BaseAddress, nextText);
         }
 
         return new RemoteCasePage(list, next);

@@ -133,10 +133,27 @@ public sealed class DomainSyncer(
                 new SqlStatement("""
                     UPDATE sync_runs SET finished_at = clock_timestamp(), outcome = 'succeeded', pages = $2, cases = $3, changed = $4 WHERE id = $1
                     """, runId, pages, cases, changed));
-            Log.Synced(logger, domain, pages, cases, changed);
+            if (cases > 0)
+            {
+                Log.Synced(logger, domain, pages, cases, changed);
+            }
+            else
+            {
+                Log.NothingChanged(logger, domain);
+            }
+
             return Outcome.Synced;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: the pages applied so far are committed with their cursor; the rest comes next time.
+            await connection.ExecuteAsync("""
+                UPDATE sync_runs SET finished_at = clock_timestamp(), outcome = 'failed', pages = $2, cases = $3, changed = $4, error = 'stopped'
+                WHERE id = $1
+                """, CancellationToken.None, runId, pages, cases, changed);
+            throw;
+        }
+        catch (Exception ex)
         {
             var reason = Reason(ex);
             var failures = await connection.ScalarAsync<int>("SELECT failures + 1 FROM sync_cursors WHERE domain = $1", CancellationToken.None, domain);
