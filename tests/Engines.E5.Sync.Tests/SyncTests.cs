@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Viaduct.Engines.E5.Sync.CommCare;
 using Viaduct.Engines.E5.Sync.Sync;
 using Viaduct.Engines.E5.Sync.Tests.Support;
 using Viaduct.Testing;
@@ -75,6 +77,45 @@ public sealed class SyncTests
         Assert.Equal(2L, await world.Database.ScalarAsync<long>(
             "SELECT count(*) FROM index_cases WHERE properties->>'address_city' = 'Schenectady'"));
         Assert.Equal(0L, await world.ReadyForE3Async());
+    }
+
+    [Fact]
+    public async Task A_pull_failing_on_a_later_page_keeps_the_pages_before_it_and_the_next_pull_starts_there()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domain = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91008", domain);
+        await world.SeedPostedCasesAsync("91008", domain, 25);
+        await world.CommCare.ResetFaultsAndStatsAsync();
+        var failSecond = new FailingRequest(2);
+        var e5 = await world.StartE5Async(s =>
+        {
+            s["E5:PageSize"] = "10";
+            s["CommCare:MaxRetries"] = "0";
+        }, configureServices: services => services.AddHttpClient(CaseChangesClient.HttpClientName).AddHttpMessageHandler(() => failSecond));
+
+        var outcomes = await SyncWorld.SyncAllAsync(e5, allowFailures: true);
+        Assert.Equal(DomainSyncer.Outcome.Failed, Assert.Single(outcomes).Outcome);
+        Assert.Equal(10L, await world.Database.ScalarAsync<long>("SELECT cases_synced FROM sync_cursors WHERE domain = $1", domain));
+        Assert.Equal(1, await world.Database.ScalarAsync<int>("SELECT failures FROM sync_cursors WHERE domain = $1", domain));
+        Assert.Contains("HttpRequestException", await world.Database.ScalarAsync<string>("SELECT last_error FROM sync_cursors WHERE domain = $1", domain));
+
+        // The next pull starts at the last applied case's stamp: at most that one case again, then the rest.
+        outcomes = await SyncWorld.SyncAllAsync(e5);
+        Assert.Equal(DomainSyncer.Outcome.Synced, Assert.Single(outcomes).Outcome);
+        Assert.InRange(await world.Database.ScalarAsync<long>("SELECT cases_synced FROM sync_cursors WHERE domain = $1", domain), 25L, 26L);
+        Assert.Equal(0, await world.Database.ScalarAsync<int>("SELECT failures FROM sync_cursors WHERE domain = $1", domain));
+    }
+
+    /// <summary>Fails the <paramref name="failing"/>th request with a network error, passes every other.</summary>
+    private sealed class FailingRequest(int failing) : DelegatingHandler
+    {
+        private int _count;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _count) == failing
+                ? throw new HttpRequestException("injected by the test")
+                : base.SendAsync(request, cancellationToken);
     }
 
     [Fact]

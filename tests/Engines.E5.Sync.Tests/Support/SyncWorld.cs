@@ -42,7 +42,8 @@ public sealed class SyncWorld : IAsyncDisposable
 
     /// <summary>Starts an E5 host. <paramref name="configure"/> may change any setting (loops are off by default).</summary>
     /// <param name="hostName">The host name the engine records (hosts of one test process would otherwise share one).</param>
-    public async Task<IHost> StartE5Async(Action<IDictionary<string, string?>>? configure = null, LogCapture? logs = null, string? hostName = null)
+    public async Task<IHost> StartE5Async(Action<IDictionary<string, string?>>? configure = null, LogCapture? logs = null, string? hostName = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string?>(CommCare.ClientSettings())
         {
@@ -60,6 +61,7 @@ public sealed class SyncWorld : IAsyncDisposable
         {
             builder.Services.AddSingleton(new EngineIdentity(E5SyncHostExtensions.EngineName, hostName));
         }
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         _hosts.Add(host);
