@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
@@ -14,10 +15,19 @@ public static class E5SyncHostExtensions
 {
     public const string EngineName = "e5-sync";
 
+    private const string PollyLogLevelKey = "Serilog:MinimumLevel:Override:Polly";
+
     /// <summary>Everything E5 needs: defaults, options, the CommCare changes client (with retries and a per-try timeout), the syncer and its loops.</summary>
     public static IHostApplicationBuilder AddE5Sync(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Polly reports every HTTP try at Information, one line per page read: Warning and up (retries, failures) unless
+        // the configuration says otherwise.
+        if (builder.Configuration[PollyLogLevelKey] is null)
+        {
+            builder.Configuration.AddInMemoryCollection([new(PollyLogLevelKey, "Warning")]);
+        }
+
         builder.AddViaductDefaults(EngineName, configureLogging);
 
         builder.Services.AddValidatedOptions<E5Options>(E5Options.Section, o => o.Problems());
