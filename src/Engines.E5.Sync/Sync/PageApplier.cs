@@ -37,6 +37,25 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var keysOf = unknown.ToDictionary(
+            c => c.CaseId,
+            c => children[c.CaseId].Select(l => SyncIdentity.PatientKeyOf(l.ExternalId)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
+            StringComparer.Ordinal);
+        var identityOf = unknown.ToDictionary(
+            c => c.CaseId,
+            c => SyncIdentity.Key(SyncIdentity.ParseDateOfBirth(RemoteValues.Value(c.Properties, "dob")),
+                RemoteValues.Value(c.Properties, "last_name"), RemoteValues.Value(c.Properties, "first_name")),
+            StringComparer.Ordinal);
+        if (unknown.Count > 0)
+        {
+            // Advisory locks before any row lock, as E2 takes them, so the two never wait on each other in a circle.
+            var lockIds = keysOf.Values.SelectMany(k => k).Select(SyncIdentity.PatientKeyLock)
+                .Concat(identityOf.Values.OfType<string>().Select(SyncIdentity.IdentityLock))
+                .Distinct().Order().ToArray();
+            await connection.ExecuteAsync(
+                "SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", cancellationToken, lockIds);
+        }
+
         var changed = 0;
         if (matches.Count > 0)
         {
@@ -45,7 +64,7 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
 
         if (unknown.Count > 0)
         {
-            changed += await CreateUnknownAsync(connection, domain, unknown, children, cancellationToken);
+            changed += await CreateUnknownAsync(connection, domain, unknown, children, keysOf, identityOf, cancellationToken);
         }
 
         await connection.ExecuteAsync("""
@@ -240,28 +259,13 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
     /// </summary>
     private async Task<int> CreateUnknownAsync(
         NpgsqlConnection connection, string domain, List<RemoteCase> unknown, Dictionary<string, IReadOnlyList<RemoteCase>> children,
-        CancellationToken cancellationToken)
+        Dictionary<string, string[]> keysOf, Dictionary<string, string?> identityOf, CancellationToken cancellationToken)
     {
         var fips = await CountyOfDomainAsync(connection, domain, cancellationToken);
         if (fips is null)
         {
             return 0;
         }
-
-        var keysOf = unknown.ToDictionary(
-            c => c.CaseId,
-            c => children[c.CaseId].Select(l => SyncIdentity.PatientKeyOf(l.ExternalId)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
-            StringComparer.Ordinal);
-        var identityOf = unknown.ToDictionary(
-            c => c.CaseId,
-            c => SyncIdentity.Key(SyncIdentity.ParseDateOfBirth(RemoteValues.Value(c.Properties, "dob")),
-                RemoteValues.Value(c.Properties, "last_name"), RemoteValues.Value(c.Properties, "first_name")),
-            StringComparer.Ordinal);
-        var lockIds = keysOf.Values.SelectMany(k => k).Select(SyncIdentity.PatientKeyLock)
-            .Concat(identityOf.Values.OfType<string>().Select(SyncIdentity.IdentityLock))
-            .Distinct().Order().ToArray();
-        await connection.ExecuteAsync(
-            "SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", cancellationToken, lockIds);
 
         var changed = 0;
         var records = new List<(long Id, string CaseId, string Kind, string[] Fields, DateTime Modified)>();
@@ -317,7 +321,11 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
         return changed;
     }
 
-    /// <summary>The person of a case created in CommCare; the caller holds the key and identity locks. The person's row is locked before returning.</summary>
+    /// <summary>
+    /// The person of a case created in CommCare; the caller holds the key and identity locks. The person's row is locked
+    /// before returning (rows of people found here are locked one by one, after the page's other people: a deadlock with
+    /// another writer is possible in principle, and PostgreSQL resolves it by failing one transaction, which is retried).
+    /// </summary>
     private async Task<long> FindOrCreatePersonAsync(
         NpgsqlConnection connection, RemoteCase remoteCase, string[] keys, string? identityKey, CancellationToken cancellationToken)
     {
