@@ -1,7 +1,8 @@
+#!/usr/bin/env bash
 # Benchmarks against a fresh database each, with the real engines as processes of their own; they print figures
 # against the targets.
 #
-#   scripts/bench.sh                   E1, then E2, each with its defaults
+#   scripts/bench.sh                   E1, then E2, then E4, each with its defaults
 #   scripts/bench.sh e1 [OPTIONS]      E1 only: psql \copy and E1 on the same synthetic ECLRS file, then E1 on a
 #                                      file that repeats most of it
 #         [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
@@ -11,11 +12,18 @@
 #         [--rows 100000] [--seed 1] [--batch-size N] [--replicas 1] [--latency-files 40] [--latency-rows 100-200]
 #         [--max-pause-ms 500] [--timeout 900] [--e1-dir DIR] [--e2-dir DIR] [--pg-set name=value,...]
 #         [--setup-sql SQL] [--analyze] [--profile] [--keep-database]
+#   scripts/bench.sh e4 [OPTIONS]      E3 + E4 only (with E2 making the cases and the CommCare-like server at 20 ms a
+#                                      request): no-op Hangfire jobs/s on the same storage as the reference, cases/s
+#                                      posting ~20,000 changed cases, then E2 commit -> post latency (p50, p99)
+#         [--rows 33334] [--workers 20] [--cases-per-job N] [--e3-batch-size N] [--latency-ms 20] [--noop-jobs 2000]
+#         [--latency-batches 60] [--latency-rows 5-30] [--max-pause-ms 500] [--timeout 900] [--env NAME=VALUE,...]
+#         [--e2-dir DIR] [--e3-dir DIR] [--e4-dir DIR] [--commcare-dir DIR] [--pg-set name=value,...] [--profile]
+#         [--keep-database]
 #   scripts/bench.sh --rows ...        (options without a command word: E1 only, as before)
 #
 # E1 exits 0 whenever the run itself works (figures, not a test). E2 also exits 1 when its results are wrong
-# (people far from 0.6 per row, a result without exactly one outcome, a failed result). With both, the exit
-# code is the first non-zero one.
+# (people far from 0.6 per row, a result without exactly one outcome, a failed result); E4 when a case is not
+# posted exactly once downstream. With several, the exit code is the first non-zero one.
 #
 # Builds Release, then uses the local infrastructure of scripts/infra.sh (started when it does not run).
 # VIADUCT_BENCH_ENV=FILE uses another env file of the same form instead (VIADUCT_TEST_POSTGRES,
@@ -27,13 +35,13 @@ LOG_TAG=bench
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$VIADUCT_ROOT"
 
-commands=(e1 e2)
+commands=(e1 e2 e4)
 if [[ $# -gt 0 ]]; then
   case $1 in
-    e1 | e2) commands=("$1"); shift ;;
-    all) shift; [[ $# -eq 0 ]] || die "'all' takes no options: give them to 'e1' or 'e2'" ;;
+    e1 | e2 | e4) commands=("$1"); shift ;;
+    all) shift; [[ $# -eq 0 ]] || die "'all' takes no options: give them to 'e1', 'e2' or 'e4'" ;;
     --*) commands=(e1) ;;
-    *) die "unknown benchmark '$1' (e1, e2 or all)" ;;
+    *) die "unknown benchmark '$1' (e1, e2, e4 or all)" ;;
   esac
 fi
 

@@ -44,6 +44,21 @@ internal static class BenchCommands
               --setup-sql runs SQL on the database once it is migrated (experiments: an index, a storage parameter).
               --profile samples pg_stat_activity every 5 ms while E2 works and prints what its sessions did.
               --keep-database leaves the database in place for a look afterwards (EXPLAIN ...).
+
+          e4 [--rows 33334] [--seed 1] [--workers 20] [--cases-per-job N] [--e3-batch-size N] [--latency-ms 20] [--noop-jobs 2000]
+             [--latency-batches 60] [--latency-rows 5-30] [--max-pause-ms 500] [--timeout 900] [--e2-dir DIR] [--e3-dir DIR]
+             [--e4-dir DIR] [--commcare-dir DIR] [--env NAME=VALUE,...] [--pg-set name=value,...] [--profile] [--keep-database]
+              The outbound half: E2, E3, E4 and the CommCare-like server (answering each API request after --latency-ms)
+              as processes of their own on a fresh database. Reference: --noop-jobs plain no-op Hangfire jobs on the same
+              storage, run by a Hangfire server of --workers workers in this process: jobs/s. Throughput: --rows synthetic
+              results (about 0.6 cases a row, 1-3 lab results each) stored as E1 leaves them and transformed by the real
+              E2 while E3 and E4 do not run; then E3 and E4 post every changed case: cases/s from E3's first claim to the
+              last post (database clock); every case must be posted exactly once downstream (exit 1 otherwise).
+              Latency: with all of them running, --latency-batches batches of new results, a random pause of up to
+              --max-pause-ms after each; per changed case, E2's change (changed_at) -> the post (posted_at): p50, p99.
+              --workers sets E4__WorkerCount (and the reference's workers), --cases-per-job E3__CasesPerJob,
+              --e3-batch-size E3__BatchSize; --env passes more settings to E3 and E4 (E4__MaxItemsPerRequest=50,...).
+              --profile samples pg_stat_activity every 5 ms during the throughput phase.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -73,6 +88,9 @@ internal static class BenchCommands
                 case "e2":
                     var e2 = BenchArguments.Parse(rest, E2BenchmarkSettings.Options, E2BenchmarkSettings.Flags);
                     return await E2Benchmark.RunAsync(E2BenchmarkSettings.From(e2), cancellation.Token);
+                case "e4":
+                    var e4 = BenchArguments.Parse(rest, E4BenchmarkSettings.Options, E4BenchmarkSettings.Flags);
+                    return await E4Benchmark.RunAsync(E4BenchmarkSettings.From(e4), cancellation.Token);
                 case "e1":
                     var e1 = BenchArguments.Parse(rest, ["rows", "duplicate-share", "seed", "version", "bad-share", "timeout", "e1-dir", "pg-set", "warm-up-rows"], []);
                     return await E1Benchmark.RunAsync(E1BenchmarkSettings.From(e1), cancellation.Token);

@@ -18,7 +18,7 @@ internal sealed record E2BenchmarkSettings(
 
     public static E2BenchmarkSettings From(BenchArguments arguments)
     {
-        var (minRows, maxRows) = ParseRange(arguments.String("latency-rows") ?? "100-200");
+        var (minRows, maxRows) = ParseRange(arguments.String("latency-rows") ?? "100-200", "latency-rows");
         return new E2BenchmarkSettings(
             arguments.Int("rows", 100_000, 1, 10_000_000),
             arguments.Int("seed", 1, int.MinValue, int.MaxValue),
@@ -39,8 +39,8 @@ internal sealed record E2BenchmarkSettings(
             arguments.Flag("keep-database"));
     }
 
-    // "100-200" or "150".
-    private static (int Min, int Max) ParseRange(string text)
+    // "100-200" or "150": the value of the option --{option}.
+    internal static (int Min, int Max) ParseRange(string text, string option)
     {
         var parts = text.Split('-', 2, StringSplitOptions.TrimEntries);
         if (int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var min)
@@ -50,7 +50,7 @@ internal sealed record E2BenchmarkSettings(
             return (min, max);
         }
 
-        throw new UsageException($"--latency-rows takes MIN-MAX (1 <= MIN <= MAX <= 1000000), not '{text}'");
+        throw new UsageException($"--{option} takes MIN-MAX (1 <= MIN <= MAX <= 1000000), not '{text}'");
     }
 }
 
@@ -586,7 +586,7 @@ internal static class E2Benchmark
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static string MeanMs(IEnumerable<E2Batch> batches)

@@ -3,12 +3,19 @@ using System.Globalization;
 
 namespace Viaduct.Bench;
 
-/// <summary>A Viaduct engine's executable: its assembly, the project that builds it, and the option that overrides where.</summary>
+/// <summary>A Viaduct engine's (or the CommCare-like server's) executable: its assembly, the project that builds it, and the option that overrides where.</summary>
 internal sealed record EngineKind(string Name, string AssemblyFile, string ProjectDirectory, string DirectoryOption)
 {
     public static readonly EngineKind E1 = new("E1", "Viaduct.E1.Extractor.dll", "Engines.E1.Extractor", "e1-dir");
 
     public static readonly EngineKind E2 = new("E2", "Viaduct.E2.Transformer.dll", "Engines.E2.Transformer", "e2-dir");
+
+    public static readonly EngineKind E3 = new("E3", "Viaduct.E3.Enqueuer.dll", "Engines.E3.Enqueuer", "e3-dir");
+
+    public static readonly EngineKind E4 = new("E4", "Viaduct.E4.Loader.dll", "Engines.E4.Loader", "e4-dir");
+
+    /// <summary>The CommCare-like server (src/Viaduct.CommCare): not an engine, but run the same way.</summary>
+    public static readonly EngineKind CommCare = new("CommCare-like server", "Viaduct.CommCare.dll", "Viaduct.CommCare", "commcare-dir");
 }
 
 /// <summary>A real engine (<c>dotnet Viaduct.E1.Extractor.dll</c>, ...) running as a process of its own.</summary>
