@@ -273,6 +273,38 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task One_person_made_in_CommCare_in_two_counties_and_pulled_by_two_hosts_at_once_is_one_local_person()
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domains = new[] { CommCareFixture.NewDomain(), CommCareFixture.NewDomain() };
+        await world.AddCountyAsync("91011", domains[0]);
+        await world.AddCountyAsync("91012", domains[1]);
+        foreach (var domain in domains)
+        {
+            await world.CommCare.UpsertAsync(domain, Enumerable.Range(0, 20).Select(i => new
+            {
+                case_type = "patient", case_name = "Twin", owner_id = "loc", external_id = $"cc-{domain}-{i}",
+                properties = new Dictionary<string, string> { ["first_name"] = "Ana", ["last_name"] = $"Twin{i}", ["dob"] = "2001-02-03" },
+            }).ToArray());
+        }
+
+        void Settings(IDictionary<string, string?> s)
+        {
+            s["E5:WorkerEnabled"] = "true";
+            s["E5:Workers"] = "2";
+            s["E5:PageSize"] = "5";
+        }
+
+        await world.StartE5Async(Settings, hostName: "first");
+        await world.StartE5Async(Settings, hostName: "second");
+        await Eventually.ReturnsAsync(
+            () => world.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases"), n => n == 40, Patience, "every remote case to be made locally");
+        Assert.Equal(20L, await world.Database.ScalarAsync<long>("SELECT count(*) FROM people"));
+        Assert.Equal(20L, await world.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT person_id FROM index_cases GROUP BY person_id HAVING count(DISTINCT county_fips) = 2) AS both_counties"));
+    }
+
+    [Fact]
     public void The_identity_key_and_locks_are_the_ones_E2_uses()
     {
         var dob = new DateOnly(1975, 12, 31);
