@@ -7,16 +7,16 @@ public sealed class E3Options
 {
     public const string Section = "E3";
 
-    /// <summary>Changed cases claimed per statement.</summary>
+    /// <summary>Changed cases claimed per statement. Large, so that a claim still fills jobs after it is split over many domains.</summary>
     [Range(1, 20_000)]
-    public int BatchSize { get; set; } = 1_000;
+    public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
     /// Cases of one CommCare domain per posting job (1: a job per case). A job posts its cases in requests of up to
     /// 100 items and records an outcome per case, so batching saves Hangfire work without hiding a case.
     /// </summary>
     [Range(1, 100)]
-    public int CasesPerJob { get; set; } = 25;
+    public int CasesPerJob { get; set; } = 100;
 
     /// <summary>Run the enqueue loop. Tests turn it off and drive batches themselves.</summary>
     public bool WorkerEnabled { get; set; } = true;

@@ -18,15 +18,17 @@ public static class ViaductHangfire
 
     /// <summary>
     /// Storage options for every Viaduct process: the schema is installed by the migrate command, never at start-up;
-    /// workers wake on a new job (long polling) and otherwise poll often, because a posting job should start within a
-    /// fraction of a second; a running job stays invisible by heartbeat, so a dead server's jobs come back soon.
+    /// workers poll often, because a posting job should start within a fraction of a second; a running job stays
+    /// invisible by heartbeat, so a dead server's jobs come back soon. Long polling (LISTEN for new jobs) stays off:
+    /// with Hangfire.PostgreSql 1.21.1 a worker sometimes fetched a job and sat on it until the next job was created
+    /// (seen twice in the benchmark's reference runs), which could leave the last job of a burst waiting indefinitely.
     /// </summary>
     public static PostgreSqlStorageOptions StorageOptions(TimeSpan queuePollInterval, TimeSpan? invisibilityTimeout = null) => new()
     {
         SchemaName = Schema,
         PrepareSchemaIfNecessary = false,
         QueuePollInterval = queuePollInterval,
-        EnableLongPolling = true,
+        EnableLongPolling = false,
         UseSlidingInvisibilityTimeout = true,
         InvisibilityTimeout = invisibilityTimeout ?? DefaultInvisibilityTimeout,
     };
