@@ -137,10 +137,10 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
         {
             BatchCommands =
             {
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT 1 FROM people WHERE id IN (SELECT person_id FROM index_cases WHERE id = ANY($1)) ORDER BY id FOR UPDATE
                     """, ids),
-                Statement("""
+                NpgsqlExecution.BatchCommand("""
                     SELECT c.id, c.county_fips, c.case_id, c.posted_domain, c.closed, c.transfer_state, c.transfer_destination_fips,
                            c.transfer_source_case_id, c.properties::text, k.domain
                     FROM index_cases c JOIN counties k ON k.fips = c.county_fips
@@ -393,17 +393,6 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
     private static Task<string?> CountyOfDomainAsync(NpgsqlConnection connection, string domain, CancellationToken cancellationToken) =>
         connection.ScalarAsync<string>(
             "SELECT fips FROM counties WHERE domain = $1 ORDER BY participating DESC, statewide, fips LIMIT 1", cancellationToken, domain);
-
-    private static NpgsqlBatchCommand Statement(string sql, params object?[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
-        }
-
-        return command;
-    }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
