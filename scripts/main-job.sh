@@ -2,8 +2,9 @@
 # The main job, end to end on one machine: starts PostgreSQL and the S3/SQS emulator, builds,
 # migrates, starts the CommCare-like server and the engines E1 to E4, drops a sample ECLRS file into
 # the S3 inbox, and prints what E1 made of the file, what E2 made of its results (people, index cases,
-# lab results) and what E3/E4 posted to the CommCare-like server, per county. Everything it started
-# is stopped by PID when it ends.
+# lab results) and what E3/E4 posted to the CommCare-like server, per county; then edits one case in
+# the CommCare-like server, as a person there would, and shows E5 bringing the change back without
+# E3/E4 posting it again. Everything it started is stopped by PID when it ends.
 #   scripts/main-job.sh [--rows N]   (default 2000 synthetic rows of fictitious people)
 set -euo pipefail
 LOG_TAG=main-job
@@ -68,6 +69,10 @@ log "starting E4 and its dashboard on http://127.0.0.1:$e4_port/hangfire (log: .
 dotnet "$(bin src/Engines.E4.Loader)/Viaduct.E4.Loader.dll" --urls "http://127.0.0.1:$e4_port" >.local/logs/e4.log 2>&1 &
 engine_pids+=($!)
 
+log "starting E5, pulling every 5 s (log: .local/logs/e5.log)"
+E5__PollInterval=00:00:05 dotnet "$(bin src/Engines.E5.Sync)/Viaduct.E5.Sync.dll" >.local/logs/e5.log 2>&1 &
+engine_pids+=($!)
+
 viaduct() { dotnet "$(bin src/Viaduct.Cli)/viaduct.dll" "$@"; }
 sample=.local/samples/sample-$rows.txt
 viaduct generate --rows "$rows" --bad-share 0.002 --out "$sample"
@@ -78,3 +83,30 @@ viaduct files --limit 5
 echo
 log "waiting for E2 to transform the results and E3/E4 to post the cases"
 viaduct summary --wait-posted --timeout 00:05:00
+
+echo
+log "editing one posted case in the CommCare-like server, as a person there would"
+IFS='|' read -r domain external_id case_row <<<"$(psql -At -c "
+  SELECT k.domain || '|' || c.external_id || '|' || c.id FROM index_cases c JOIN counties k ON k.fips = c.county_fips
+  WHERE c.post_state = 'posted' AND c.case_id IS NOT NULL AND c.posted_domain = k.domain ORDER BY c.id LIMIT 1")"
+[[ -n ${case_row:-} ]] || die "no posted case to edit"
+edited="Edited In CommCare $(date -u +%H:%M:%S)"
+# Node is there already (the S3/SQS emulator runs on it); its fetch posts the edit.
+node -e '
+  const [url, domain, externalId, city] = process.argv.slice(1);
+  fetch(`${url}a/${domain}/api/case/v2/`, {
+    method: "POST",
+    headers: { "Authorization": "ApiKey viaduct@example.org:local-api-key", "Content-Type": "application/json" },
+    body: JSON.stringify([{ external_id: externalId, properties: { address_city: city } }]),
+  }).then(r => { if (!r.ok) { console.error(`CommCare-like server answered ${r.status}`); process.exit(1); } });
+' "$CommCare__BaseUrl" "$domain" "$external_id" "$edited"
+for _ in $(seq 120); do
+  [[ $(psql -At -c "SELECT properties->>'address_city' FROM index_cases WHERE id = $case_row") == "$edited" ]] && break
+  sleep 0.5
+done
+[[ $(psql -At -c "SELECT properties->>'address_city' FROM index_cases WHERE id = $case_row") == "$edited" ]] \
+  || die "E5 did not bring the edit of case $case_row back within a minute (see .local/logs/e5.log)"
+log "E5 brought the edit back; the case's version is unchanged, so E3/E4 do not post it again"
+psql -c "SELECT c.id AS index_case, c.version, c.posted_version, c.properties->>'address_city' AS address_city, s.kind, s.fields, s.synced_at
+         FROM index_cases c JOIN sync_changes s ON s.index_case_id = c.id WHERE c.id = $case_row ORDER BY s.id DESC LIMIT 1"
+psql -c "SELECT count(*) AS cases_ready_for_e3 FROM index_cases WHERE postable AND version > enqueued_version AND (post_state IS NULL OR post_state = 'posted')"
