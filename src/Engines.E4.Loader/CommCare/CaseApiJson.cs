@@ -22,6 +22,11 @@ internal static class CaseApiJson
             foreach (var item in cases)
             {
                 writer.WriteStartObject();
+                if (item.CaseId is { Length: > 0 } caseId)
+                {
+                    writer.WriteString("case_id", caseId);
+                }
+
                 writer.WriteString("case_type", item.CaseType);
                 writer.WriteString("case_name", item.CaseName);
                 writer.WriteString("owner_id", item.OwnerId);

@@ -24,6 +24,12 @@ public sealed record CaseUpsert(
 
     /// <summary>An id other items of the same request may name in their index (<see cref="CaseIndex.ByTemporaryId"/>).</summary>
     public string? TemporaryId { get; init; }
+
+    /// <summary>
+    /// CommCare's id of the case, when known: the item updates exactly that case (and sets its external id), so a case
+    /// made in CommCare without our external id is never upserted into a second one.
+    /// </summary>
+    public string? CaseId { get; init; }
 }
 
 /// <summary>

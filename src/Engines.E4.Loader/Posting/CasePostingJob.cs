@@ -140,7 +140,7 @@ public sealed class CasePostingJob(
         UpsertResult result;
         try
         {
-            result = await commCare.UpsertAsync(domain, CaseUpserts.For(request, locationId), cancellationToken);
+            result = await commCare.UpsertAsync(domain, CaseUpserts.For(request, locationId, id => !routes[id].Rerouted), cancellationToken);
         }
         catch (CommCareException ex) when (!ex.IsTransient && splitOnRefusal && request.Select(p => p.Case.Id).Distinct().Count() > 1)
         {

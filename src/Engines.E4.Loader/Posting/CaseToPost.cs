@@ -19,7 +19,8 @@ public sealed record CaseToPost(
     IReadOnlyList<LabResultToPost> LabResults);
 
 /// <summary>A lab result to post with its index case.</summary>
-public sealed record LabResultToPost(long Id, string AccessionNumber, string ExternalId, IReadOnlyDictionary<string, string> Properties, int Version);
+public sealed record LabResultToPost(
+    long Id, string AccessionNumber, string ExternalId, IReadOnlyDictionary<string, string> Properties, int Version, string? CaseId = null);
 
 /// <summary>One upsert request's worth: a case and some (or all) of its lab results. A case never travels without its patient case.</summary>
 public sealed record CasePart(CaseToPost Case, IReadOnlyList<LabResultToPost> LabResults)

@@ -49,7 +49,7 @@ internal static class PostingStore
                     WHERE c.id = ANY($1) ORDER BY c.id
                     """, caseIds),
                 NpgsqlExecution.BatchCommand("""
-                    SELECT index_case_id, id, accession_number, external_id, properties::text, version
+                    SELECT index_case_id, id, accession_number, external_id, properties::text, version, case_id
                     FROM lab_results WHERE index_case_id = ANY($1) ORDER BY id
                     """, caseIds),
             },
@@ -76,7 +76,8 @@ internal static class PostingStore
                 labs[caseId] = list = [];
             }
 
-            list.Add(new LabResultToPost(reader.GetInt64(1), reader.GetString(2), reader.GetString(3), Properties(reader.GetString(4)), reader.GetInt32(5)));
+            list.Add(new LabResultToPost(
+                reader.GetInt64(1), reader.GetString(2), reader.GetString(3), Properties(reader.GetString(4)), reader.GetInt32(5), Text(reader, 6)));
         }
 
         return [.. rows.Select(r => r.Make(labs.GetValueOrDefault(r.Id) ?? []))];

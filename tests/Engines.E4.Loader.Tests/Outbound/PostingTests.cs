@@ -147,6 +147,31 @@ public sealed class PostingTests
         Assert.Equal(1L, (await pipeline.CommCare.StatsAsync())["failed_after_apply"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_case_made_in_CommCare_and_synced_down_is_updated_by_its_id_not_posted_twice()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 1);
+        var domain = await pipeline.Database.ScalarAsync<string>("SELECT co.domain FROM index_cases c JOIN counties co ON co.fips = c.county_fips");
+        // A person in CommCare typed the case in without our external id; E5 linked our case to it by its case id.
+        var made = await pipeline.CommCare.UpsertAsync(domain, new[]
+        {
+            new { create = true, case_type = "patient", case_name = "typed in CommCare", owner_id = "someone", properties = new { note = "x" } },
+        });
+        var remoteId = made["cases"]![0]!["case_id"]!.GetValue<string>();
+        await pipeline.Database.ExecuteAsync("UPDATE index_cases SET case_id = $1, posted_domain = $2", remoteId, domain);
+        await pipeline.StartE4Async();
+
+        Assert.Equal(1, await pipeline.EnqueueAllAsync());
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1L, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM commcare.cases WHERE case_type = 'patient'"));
+        Assert.Equal(
+            await pipeline.Database.ScalarAsync<string>("SELECT external_id FROM index_cases"),
+            await pipeline.Database.ScalarAsync<string>("SELECT external_id FROM commcare.cases WHERE case_id = $1", remoteId));
+        Assert.Equal(remoteId, await pipeline.Database.ScalarAsync<string>("SELECT case_id FROM index_cases WHERE post_state = 'posted'"));
+    }
+
     private static async Task AssertNoDuplicatesDownstreamAsync(OutboundPipeline pipeline) =>
         Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>("""
             SELECT count(*) FROM (SELECT 1 FROM commcare.cases GROUP BY domain, external_id HAVING count(*) > 1) AS duplicated
