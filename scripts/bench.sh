@@ -2,7 +2,7 @@
 # Benchmarks against a fresh database each, with the real engines as processes of their own; they print figures
 # against the targets.
 #
-#   scripts/bench.sh                   E1, then E2, then E4, each with its defaults
+#   scripts/bench.sh                   E1, then E2, then E4, then E5, each with its defaults
 #   scripts/bench.sh e1 [OPTIONS]      E1 only: psql \copy and E1 on the same synthetic ECLRS file, then E1 on a
 #                                      file that repeats most of it
 #         [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
@@ -19,11 +19,16 @@
 #         [--latency-batches 60] [--latency-rows 5-30] [--max-pause-ms 500] [--timeout 900] [--env NAME=VALUE,...]
 #         [--e2-dir DIR] [--e3-dir DIR] [--e4-dir DIR] [--commcare-dir DIR] [--pg-set name=value,...] [--profile]
 #         [--keep-database]
+#   scripts/bench.sh e5 [OPTIONS]      E5 only: cases/min syncing 50,000 cases changed in the CommCare-like server
+#                                      over 10 domains (both E5 and the server as processes)
+#         [--cases 50000] [--domains 10] [--latency-ms 0] [--timeout 900] [--e5-dir DIR] [--commcare-dir DIR]
+#         [--pg-set name=value,...] [--keep-database]
 #   scripts/bench.sh --rows ...        (options without a command word: E1 only, as before)
 #
 # E1 exits 0 whenever the run itself works (figures, not a test). E2 also exits 1 when its results are wrong
 # (people far from 0.6 per row, a result without exactly one outcome, a failed result); E4 when a case is not
-# posted exactly once downstream. With several, the exit code is the first non-zero one.
+# posted exactly once downstream; E5 when a case is not synced exactly once or a synced case is left for E3. With
+# several, the exit code is the first non-zero one.
 #
 # Builds Release, then uses the local infrastructure of scripts/infra.sh (started when it does not run).
 # VIADUCT_BENCH_ENV=FILE uses another env file of the same form instead (VIADUCT_TEST_POSTGRES,
@@ -35,13 +40,13 @@ LOG_TAG=bench
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$VIADUCT_ROOT"
 
-commands=(e1 e2 e4)
+commands=(e1 e2 e4 e5)
 if [[ $# -gt 0 ]]; then
   case $1 in
-    e1 | e2 | e4) commands=("$1"); shift ;;
-    all) shift; [[ $# -eq 0 ]] || die "'all' takes no options: give them to 'e1', 'e2' or 'e4'" ;;
+    e1 | e2 | e4 | e5) commands=("$1"); shift ;;
+    all) shift; [[ $# -eq 0 ]] || die "'all' takes no options: give them to 'e1', 'e2', 'e4' or 'e5'" ;;
     --*) commands=(e1) ;;
-    *) die "unknown benchmark '$1' (e1, e2, e4 or all)" ;;
+    *) die "unknown benchmark '$1' (e1, e2, e4, e5 or all)" ;;
   esac
 fi
 

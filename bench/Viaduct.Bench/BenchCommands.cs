@@ -59,6 +59,15 @@ internal static class BenchCommands
               --workers sets E4__WorkerCount (and the reference's workers), --cases-per-job E3__CasesPerJob,
               --e3-batch-size E3__BatchSize; --env passes more settings to E3 and E4 (E4__MaxItemsPerRequest=50,...).
               --profile samples pg_stat_activity every 5 ms during the throughput phase.
+
+          e5 [--cases 50000] [--domains 10] [--latency-ms 0] [--timeout 900] [--e5-dir DIR] [--commcare-dir DIR]
+             [--pg-set name=value,...] [--keep-database]
+              The inbound sync: a fresh database gets --cases index cases as E2 and E4 leave them (posted, version 1) over
+              --domains counties, one CommCare domain each; the CommCare-like server (a process of its own, answering
+              each API request after --latency-ms) gets the same cases through its bulk upsert API, each with a value
+              changed there. Then the real E5 starts as its own process (its defaults, claim interval 20 ms) and pulls
+              them all: cases/min from its process start until every case carries the remote value; every case must be
+              synced exactly once (sync_changes) and none left for E3 (exit 1 otherwise).
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -91,6 +100,9 @@ internal static class BenchCommands
                 case "e4":
                     var e4 = BenchArguments.Parse(rest, E4BenchmarkSettings.Options, E4BenchmarkSettings.Flags);
                     return await E4Benchmark.RunAsync(E4BenchmarkSettings.From(e4), cancellation.Token);
+                case "e5":
+                    var e5 = BenchArguments.Parse(rest, E5BenchmarkSettings.Options, E5BenchmarkSettings.Flags);
+                    return await E5Benchmark.RunAsync(E5BenchmarkSettings.From(e5), cancellation.Token);
                 case "e1":
                     var e1 = BenchArguments.Parse(rest, ["rows", "duplicate-share", "seed", "version", "bad-share", "timeout", "e1-dir", "pg-set", "warm-up-rows"], []);
                     return await E1Benchmark.RunAsync(E1BenchmarkSettings.From(e1), cancellation.Token);

@@ -98,10 +98,10 @@ internal static class E4Benchmark
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(200);
-    private const string ApiUser = "bench@example.org";
+    internal const string ApiUser = "bench@example.org";
 
     // The API key of the benchmark's own user on the CommCare-like server it starts.
-    private static readonly string ApiKey = BenchCommands.NewId();
+    internal static readonly string ApiKey = BenchCommands.NewId();
 
     public static async Task<int> RunAsync(E4BenchmarkSettings settings, CancellationToken cancellationToken)
     {
@@ -175,7 +175,7 @@ internal static class E4Benchmark
 
             // (c) the CommCare-like server and E4, started and idle; then E3
             var commCareLog = new EngineEventLog();
-            var (commCare, commCareUrl) = await StartCommCareAsync(commCareDirectory, database, settings, commCareLog, cancellationToken);
+            var (commCare, commCareUrl) = await StartCommCareAsync(commCareDirectory, database, settings.LatencyMs, commCareLog, cancellationToken);
             processes.Add(commCare);
             using var api = new HttpClient { BaseAddress = commCareUrl, Timeout = TimeSpan.FromSeconds(30) };
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", $"{ApiUser}:{ApiKey}");
@@ -372,8 +372,9 @@ internal static class E4Benchmark
         return counts[2];
     }
 
-    private static async Task<(EngineProcess Process, Uri Url)> StartCommCareAsync(
-        string directory, BenchDatabase database, E4BenchmarkSettings settings, EngineEventLog log, CancellationToken cancellationToken)
+    /// <summary>Starts the CommCare-like server on <paramref name="database"/>, answering each API request after <paramref name="latencyMs"/>; waits until it is up.</summary>
+    internal static async Task<(EngineProcess Process, Uri Url)> StartCommCareAsync(
+        string directory, BenchDatabase database, int latencyMs, EngineEventLog log, CancellationToken cancellationToken)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}/");
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -382,7 +383,7 @@ internal static class E4Benchmark
             ["CommCare__Urls"] = url.ToString().TrimEnd('/'),
             ["CommCare__Users__0__Username"] = ApiUser,
             ["CommCare__Users__0__ApiKey"] = ApiKey,
-            ["CommCare__Faults__Latency"] = TimeSpan.FromMilliseconds(settings.LatencyMs).ToString("c", Inv),
+            ["CommCare__Faults__Latency"] = TimeSpan.FromMilliseconds(latencyMs).ToString("c", Inv),
             ["Viaduct__LogFormat"] = "json",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -883,7 +884,7 @@ internal static class E4Benchmark
         return [.. values];
     }
 
-    private static async Task<string> GetJsonAsync(HttpClient api, string path, CancellationToken cancellationToken)
+    internal static async Task<string> GetJsonAsync(HttpClient api, string path, CancellationToken cancellationToken)
     {
         using var response = await api.GetAsync(path, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -895,7 +896,7 @@ internal static class E4Benchmark
         return JsonNode.Parse(text)!.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 
-    private static async Task DeleteAsync(HttpClient api, string path, CancellationToken cancellationToken)
+    internal static async Task DeleteAsync(HttpClient api, string path, CancellationToken cancellationToken)
     {
         using var response = await api.DeleteAsync(path, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -905,7 +906,7 @@ internal static class E4Benchmark
     }
 
     /// <summary>A free TCP port on 127.0.0.1 (free a moment ago: the process that gets it binds it at once).</summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

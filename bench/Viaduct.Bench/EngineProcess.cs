@@ -14,6 +14,8 @@ internal sealed record EngineKind(string Name, string AssemblyFile, string Proje
 
     public static readonly EngineKind E4 = new("E4", "Viaduct.E4.Loader.dll", "Engines.E4.Loader", "e4-dir");
 
+    public static readonly EngineKind E5 = new("E5", "Viaduct.E5.Sync.dll", "Engines.E5.Sync", "e5-dir");
+
     /// <summary>The CommCare-like server (src/Viaduct.CommCare): not an engine, but run the same way.</summary>
     public static readonly EngineKind CommCare = new("CommCare-like server", "Viaduct.CommCare.dll", "Viaduct.CommCare", "commcare-dir");
 }
