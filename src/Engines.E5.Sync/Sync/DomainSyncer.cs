@@ -175,7 +175,8 @@ public sealed class DomainSyncer(
     private static string Reason(Exception ex) => ex switch
     {
         CommCareSyncException commCare => commCare.Message,
-        PostgresException postgres => $"{nameof(PostgresException)} {postgres.SqlState}: {postgres.MessageText}",
+        // A database message may quote a value (a cast error names it): the state and constraint say enough.
+        PostgresException postgres => $"{nameof(PostgresException)} {postgres.SqlState}{(postgres.ConstraintName is { } constraint ? " on " + constraint : "")}",
         _ => ex.GetType().Name,
     };
 }
