@@ -9,9 +9,10 @@ namespace Viaduct.Engines.E4.Loader.Posting;
 public sealed record CaseRoute(CaseToPost Case, string Domain, string LocationId, bool Rerouted, string? Explanation, string? ParkReason);
 
 /// <summary>
-/// Finds where each case goes. A case never posted goes to its county (nothing in CommCare can have moved it yet).
-/// A case posted before may have been transferred in CommCare since: the transfer chain from the domain it was last
-/// posted to is followed, and the case goes to the chain's end. A chain broken on the way ends where it breaks; a
+/// Finds where each case goes. A case never posted goes to its county (nothing in CommCare can have moved it yet),
+/// unless another case of the person in that county was transferred out (E5 records transfers seen in CommCare):
+/// the patient's case there, with the same external id, is the transferred one. For those and for a case posted
+/// before, the transfer chain from the domain it was last posted to is followed, and the case goes to the chain's end. A chain broken on the way ends where it breaks; a
 /// circular or overlong chain parks the case for an operator, with the chain in the reason.
 /// </summary>
 public sealed class CaseRouter(ICommCareClient commCare, IOptions<E4Options> options)
@@ -31,7 +32,7 @@ public sealed class CaseRouter(ICommCareClient commCare, IOptions<E4Options> opt
         var routes = new List<CaseRoute>(cases.Count);
         foreach (var indexCase in cases)
         {
-            if (indexCase.CaseId is null)
+            if (indexCase.CaseId is null && !indexCase.SiblingTransferred)
             {
                 routes.Add(new CaseRoute(indexCase, indexCase.Domain, indexCase.LocationId, false, null, null));
                 continue;

@@ -16,7 +16,14 @@ public sealed record CaseToPost(
     string? PostState,
     string? PostJobId,
     bool Postable,
-    IReadOnlyList<LabResultToPost> LabResults);
+    IReadOnlyList<LabResultToPost> LabResults)
+{
+    /// <summary>
+    /// Another case of the person in this county was transferred out (E5 saw it in CommCare): the patient's case in
+    /// this county's domain may be that transferred one, so the transfer chain is followed even for a first post.
+    /// </summary>
+    public bool SiblingTransferred { get; init; }
+}
 
 /// <summary>A lab result to post with its index case.</summary>
 public sealed record LabResultToPost(

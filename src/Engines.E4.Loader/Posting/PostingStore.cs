@@ -44,7 +44,9 @@ internal static class PostingStore
             {
                 NpgsqlExecution.BatchCommand("""
                     SELECT c.id, c.person_id, c.county_fips, co.domain, co.location_id, c.external_id, c.case_id, c.posted_domain,
-                        c.properties::text, c.version, c.posted_version, c.post_state, c.post_job_id, c.postable
+                        c.properties::text, c.version, c.posted_version, c.post_state, c.post_job_id, c.postable,
+                        EXISTS (SELECT 1 FROM index_cases s WHERE s.person_id = c.person_id AND s.county_fips = c.county_fips
+                                AND s.id <> c.id AND s.transfer_state <> 'none')
                     FROM index_cases c JOIN counties co ON co.fips = c.county_fips
                     WHERE c.id = ANY($1) ORDER BY c.id
                     """, caseIds),
@@ -63,8 +65,12 @@ internal static class PostingStore
             var (externalId, caseId, postedDomain) = (reader.GetString(5), Text(reader, 6), Text(reader, 7));
             var properties = Properties(reader.GetString(8));
             var (version, postedVersion, state, jobId, postable) = (reader.GetInt32(9), reader.GetInt32(10), Text(reader, 11), Text(reader, 12), reader.GetBoolean(13));
+            var siblingTransferred = reader.GetBoolean(14);
             rows.Add((id, labResults => new CaseToPost(
-                id, personId, fips, domain, location, externalId, caseId, postedDomain, properties, version, postedVersion, state, jobId, postable, labResults)));
+                id, personId, fips, domain, location, externalId, caseId, postedDomain, properties, version, postedVersion, state, jobId, postable, labResults)
+            {
+                SiblingTransferred = siblingTransferred,
+            }));
         }
 
         await reader.NextResultAsync(cancellationToken);

@@ -172,6 +172,44 @@ public sealed class PostingTests
         Assert.Equal(remoteId, await pipeline.Database.ScalarAsync<string>("SELECT case_id FROM index_cases WHERE post_state = 'posted'"));
     }
 
+    [Fact]
+    public async Task A_new_case_of_a_person_whose_case_was_transferred_in_CommCare_follows_the_transfer()
+    {
+        await using var pipeline = await OutboundPipeline.StartAsync();
+        await pipeline.SeedAsync(rows: 1);
+        await pipeline.StartE4Async();
+        await pipeline.EnqueueAllAsync();
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+        var fips = await pipeline.Database.ScalarAsync<string>("SELECT county_fips FROM index_cases");
+        var domain = await pipeline.Database.ScalarAsync<string>("SELECT domain FROM counties WHERE fips = $1", fips);
+        var externalId = await pipeline.Database.ScalarAsync<string>("SELECT external_id FROM index_cases");
+        var remoteId = await pipeline.Database.ScalarAsync<string>("SELECT case_id FROM index_cases");
+        var destinationFips = await pipeline.Database.ScalarAsync<string>("SELECT min(fips) FROM counties WHERE fips <> $1 AND NOT statewide", fips);
+        var destination = await pipeline.Database.ScalarAsync<string>("SELECT domain FROM counties WHERE fips = $1", destinationFips);
+
+        // In CommCare the case moves to another county; E5 records the transfer on our case.
+        await pipeline.CommCare.UpsertAsync(domain, new[] { new { case_id = remoteId, properties = new { transfer_destination_county_id = destinationFips } } });
+        await pipeline.CommCare.UpsertAsync(destination, new[]
+        {
+            new { create = true, case_type = "patient", case_name = "moved", owner_id = "destination", external_id = externalId, properties = new { transfer_source_case_id = remoteId } },
+        });
+        await pipeline.Database.ExecuteAsync("UPDATE index_cases SET transfer_state = 'sent', transfer_destination_fips = $1", destinationFips);
+        // A new result of the person in the first county: E2 opens a new case there, as the old one left.
+        await pipeline.SeedAsync(rows: 1);
+        Assert.Equal(2L, await pipeline.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE county_fips = $1", fips));
+
+        Assert.Equal(1, await pipeline.EnqueueAllAsync());
+        await pipeline.WaitUntilSettledAsync(TimeSpan.FromSeconds(30));
+
+        var newCase = await pipeline.Database.ScalarAsync<long>("SELECT max(id) FROM index_cases");
+        Assert.Equal("rerouted", await pipeline.Database.ScalarAsync<string>("SELECT outcome FROM post_attempts WHERE index_case_id = $1", newCase));
+        Assert.Equal(destination, await pipeline.Database.ScalarAsync<string>("SELECT posted_domain FROM index_cases WHERE id = $1", newCase));
+        Assert.Equal(1L, await pipeline.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM commcare.cases WHERE domain = $1 AND case_type = 'patient'", destination));
+        Assert.Equal(fips, await pipeline.Database.ScalarAsync<string>(
+            "SELECT properties->>'fips' FROM commcare.cases WHERE domain = $1 AND case_type = 'patient'", destination));
+    }
+
     private static async Task AssertNoDuplicatesDownstreamAsync(OutboundPipeline pipeline) =>
         Assert.Equal(0L, await pipeline.Database.ScalarAsync<long>("""
             SELECT count(*) FROM (SELECT 1 FROM commcare.cases GROUP BY domain, external_id HAVING count(*) > 1) AS duplicated
