@@ -10,10 +10,11 @@ public sealed class NoPingPongTests
     public async Task Our_posts_echoing_back_and_remote_edits_synced_down_give_E3_nothing_to_enqueue()
     {
         await using var world = await SyncWorld.StartAsync();
-        await using var outbound = await Outbound.StartAsync(world);
-        await outbound.TransformAsync(rows: 30, seed: 11);
+        await using var outbound = await OutboundPipeline.StartAsync(world.Database, world.CommCare);
+        await outbound.SeedAsync(rows: 30, seed: 11);
         Assert.True(await outbound.EnqueueAllAsync() > 0);
-        await outbound.PostAllAsync(TimeSpan.FromSeconds(60));
+        await outbound.StartE4Async();
+        await outbound.WaitUntilSettledAsync(TimeSpan.FromSeconds(60));
         var posted = await world.Database.ScalarAsync<long>("SELECT count(*) FROM index_cases WHERE post_state = 'posted' AND case_id IS NOT NULL");
         Assert.True(posted > 0);
 

@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Viaduct.Engines.E4.Loader.Tests.Support;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E4.Loader.Tests.Outbound;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Viaduct.Engines.E4.Loader.Tests.Support;
 using Viaduct.Testing;
 
 namespace Viaduct.Engines.E4.Loader.Tests.Outbound;

@@ -1,4 +1,3 @@
-using Viaduct.Engines.E4.Loader.Tests.Support;
 using Viaduct.Testing;
 
 namespace Viaduct.Engines.E4.Loader.Tests.Outbound;

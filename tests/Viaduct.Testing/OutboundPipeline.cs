@@ -6,25 +6,28 @@ using Microsoft.Extensions.Hosting;
 using Viaduct.Engines.E2.Transformer;
 using Viaduct.Engines.E2.Transformer.Transform;
 using Viaduct.Engines.E3.Enqueuer;
+using Viaduct.Engines.E4.Loader;
 using Viaduct.Samples;
-using Viaduct.Testing;
 
-namespace Viaduct.Engines.E4.Loader.Tests.Support;
+namespace Viaduct.Testing;
 
 /// <summary>
 /// The outbound half of Viaduct on real parts: a test database, the real E2 (to make cases from synthetic results),
 /// the real E3 with its loop off (the test enqueues), the real E4 with its Hangfire server running, and a real
-/// CommCare-like server over HTTP on 127.0.0.1, keeping its cases in its own schema of the same database.
+/// CommCare-like server over HTTP on 127.0.0.1, keeping its cases in its own schema of the same database. It makes
+/// the database and the server itself, or runs on a test's own (which it then leaves to the test to dispose).
 /// </summary>
 public sealed class OutboundPipeline : IAsyncDisposable
 {
     private readonly IHost _e3;
+    private readonly bool _ownsServers;
 
-    private OutboundPipeline(ViaductDatabase database, CommCareServer commCare, IHost e3)
+    private OutboundPipeline(ViaductDatabase database, CommCareServer commCare, IHost e3, bool ownsServers)
     {
         Database = database;
         CommCare = commCare;
         _e3 = e3;
+        _ownsServers = ownsServers;
     }
 
     public ViaductDatabase Database { get; }
@@ -37,6 +40,17 @@ public sealed class OutboundPipeline : IAsyncDisposable
         var database = new ViaductDatabase();
         await database.InitializeAsync();
         var commCare = await CommCareServer.StartAsync(database.ConnectionString);
+        return await StartAsync(database, commCare, casesPerJob, ownsServers: true);
+    }
+
+    /// <summary>The pipeline on a database and CommCare-like server the test owns.</summary>
+    public static Task<OutboundPipeline> StartAsync(ViaductDatabase database, CommCareServer commCare, int casesPerJob = 5) =>
+        StartAsync(database, commCare, casesPerJob, ownsServers: false);
+
+    private static async Task<OutboundPipeline> StartAsync(ViaductDatabase database, CommCareServer commCare, int casesPerJob, bool ownsServers)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(commCare);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -47,7 +61,7 @@ public sealed class OutboundPipeline : IAsyncDisposable
         builder.AddE3Enqueuer();
         var e3 = builder.Build();
         await e3.StartAsync();
-        return new OutboundPipeline(database, commCare, e3);
+        return new OutboundPipeline(database, commCare, e3, ownsServers);
     }
 
     /// <summary>Stores <paramref name="rows"/> synthetic results and lets the real E2 make people, cases and lab results of them.</summary>
@@ -142,7 +156,10 @@ public sealed class OutboundPipeline : IAsyncDisposable
 
         await _e3.StopAsync();
         _e3.Dispose();
-        await CommCare.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsServers)
+        {
+            await CommCare.DisposeAsync();
+            await Database.DisposeAsync();
+        }
     }
 }
