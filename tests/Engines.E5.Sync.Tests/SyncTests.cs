@@ -305,15 +305,8 @@ public sealed class SyncTests
     }
 
     [Fact]
-    public void The_identity_key_and_locks_are_the_ones_E2_uses()
+    public void Our_external_ids_are_read_back_into_person_ids_and_patient_keys()
     {
-        var dob = new DateOnly(1975, 12, 31);
-        Assert.Equal(
-            Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.Key(dob, "  van  der Berg ", "mary ann"),
-            SyncIdentity.Key(dob, "  van  der Berg ", "mary ann"));
-        Assert.Null(SyncIdentity.Key(null, "A", "B"));
-        Assert.Equal(Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.LockId("key:K-1"), SyncIdentity.PatientKeyLock("K-1"));
-        Assert.Equal(Viaduct.Engines.E2.Transformer.Matching.PersonIdentity.LockId("identity:X"), SyncIdentity.IdentityLock("X"));
         Assert.Equal("KEY-1", SyncIdentity.PatientKeyOf("P12#KEY-1#ACC"));
         Assert.Null(SyncIdentity.PatientKeyOf("cc-1"));
         Assert.Equal(12L, SyncIdentity.PersonIdOf("P12"));

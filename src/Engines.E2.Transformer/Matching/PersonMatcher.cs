@@ -1,3 +1,5 @@
+using Viaduct.Shared.Data.People;
+
 namespace Viaduct.Engines.E2.Transformer.Matching;
 
 /// <summary>A person already stored, as the matcher needs to see it.</summary>

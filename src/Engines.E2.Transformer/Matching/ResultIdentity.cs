@@ -1,3 +1,5 @@
+using Viaduct.Shared.Data.People;
+
 namespace Viaduct.Engines.E2.Transformer.Matching;
 
 /// <summary>What a test result says about who it belongs to (PIDPATIENTKEY, PIDDATEOFBIRTH, PIDLASTNAME, PIDFIRSTNAME).</summary>

@@ -1,6 +1,7 @@
 using Viaduct.Engines.E2.Transformer.Cases;
 using Viaduct.Engines.E2.Transformer.Matching;
 using Viaduct.Shared.Data.Model;
+using Viaduct.Shared.Data.People;
 
 namespace Viaduct.Engines.E2.Transformer.Transform;
 

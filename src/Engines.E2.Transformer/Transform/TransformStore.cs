@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
-using Viaduct.Engines.E2.Transformer.Matching;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.People;
 using Viaduct.Shared.Data.Sql;
 
 namespace Viaduct.Engines.E2.Transformer.Transform;
@@ -44,8 +44,8 @@ internal static class TransformStore
     public static async Task<List<StoredPerson>> LockAndLoadPeopleAsync(
         NpgsqlConnection connection, IReadOnlyCollection<string> patientKeys, IReadOnlyCollection<string> identityKeys, CancellationToken cancellationToken)
     {
-        var lockIds = patientKeys.Select(k => PersonIdentity.LockId("key:" + k))
-            .Concat(identityKeys.Select(i => PersonIdentity.LockId("identity:" + i)))
+        var lockIds = patientKeys.Select(PersonIdentity.PatientKeyLock)
+            .Concat(identityKeys.Select(PersonIdentity.IdentityLock))
             .Distinct().Order().ToArray();
         await using var batch = new NpgsqlBatch(connection)
         {

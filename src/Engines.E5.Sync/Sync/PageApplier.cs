@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Viaduct.Engines.E5.Sync.CommCare;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.People;
 using Viaduct.Shared.Data.Sql;
 
 namespace Viaduct.Engines.E5.Sync.Sync;
@@ -43,14 +44,14 @@ public sealed class PageApplier(NpgsqlDataSource dataSource, CaseChangesClient c
             StringComparer.Ordinal);
         var identityOf = unknown.ToDictionary(
             c => c.CaseId,
-            c => SyncIdentity.Key(SyncIdentity.ParseDateOfBirth(RemoteValues.Value(c.Properties, "dob")),
+            c => PersonIdentity.Key(SyncIdentity.ParseDateOfBirth(RemoteValues.Value(c.Properties, "dob")),
                 RemoteValues.Value(c.Properties, "last_name"), RemoteValues.Value(c.Properties, "first_name")),
             StringComparer.Ordinal);
         if (unknown.Count > 0)
         {
             // Advisory locks before any row lock, as E2 takes them, so the two never wait on each other in a circle.
-            var lockIds = keysOf.Values.SelectMany(k => k).Select(SyncIdentity.PatientKeyLock)
-                .Concat(identityOf.Values.OfType<string>().Select(SyncIdentity.IdentityLock))
+            var lockIds = keysOf.Values.SelectMany(k => k).Select(PersonIdentity.PatientKeyLock)
+                .Concat(identityOf.Values.OfType<string>().Select(PersonIdentity.IdentityLock))
                 .Distinct().Order().ToArray();
             await connection.ExecuteAsync(
                 "SELECT count(pg_advisory_xact_lock(l)) FROM (SELECT l FROM unnest($1::bigint[]) AS l ORDER BY l) AS ordered", cancellationToken, lockIds);

@@ -1,51 +1,16 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Viaduct.Shared.Data.People;
 
 namespace Viaduct.Engines.E5.Sync.Sync;
 
 /// <summary>
-/// The person identity rules of DESIGN.md section 4, written again here because no engine references another: they
-/// must give exactly what E2's <c>PersonIdentity</c> gives (the same identity key, the same advisory lock numbers), so
-/// E5 and E2 serialise on the same locks and never make two people for one identity. A test compares the two.
+/// What E5 reads from CommCare's cases about who they belong to: our external ids, dates of birth, and its own domain
+/// lock. The identity rules and the person locks themselves are Shared.Data's <c>PersonIdentity</c>, the same as E2's.
 /// </summary>
 public static class SyncIdentity
 {
-    /// <summary><c>yyyy-MM-dd|&lt;length of first&gt;|FIRST|LAST</c>; null when date of birth or a name is missing.</summary>
-    public static string? Key(DateOnly? dateOfBirth, string? lastName, string? firstName)
-    {
-        var last = string.IsNullOrWhiteSpace(lastName)
-            ? null
-            : string.Join(' ', lastName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
-        var first = string.IsNullOrWhiteSpace(firstName)
-            ? null
-            : firstName.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0].ToUpperInvariant();
-        if (dateOfBirth is not { } dob || last is null || first is null)
-        {
-            return null;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{dob:yyyy-MM-dd}|{first.Length}|{first}|{last}");
-    }
-
-    /// <summary>The advisory lock E2 takes for a patient key.</summary>
-    public static long PatientKeyLock(string patientKey) => LockId("key:" + patientKey);
-
-    /// <summary>The advisory lock E2 takes for an identity key.</summary>
-    public static long IdentityLock(string identityKey) => LockId("identity:" + identityKey);
-
     /// <summary>The session lock one E5 host holds on a domain while it pulls it.</summary>
-    public static long DomainLock(string domain) => LockId("e5-domain:" + domain);
-
-    /// <summary>The first 8 bytes (big-endian) of the SHA-256 of <paramref name="text"/>, as E2 computes it.</summary>
-    public static long LockId(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return BinaryPrimitives.ReadInt64BigEndian(hash);
-    }
+    public static long DomainLock(string domain) => PersonIdentity.LockId("e5-domain:" + domain);
 
     /// <summary>A CommCare <c>dob</c> (<c>yyyy-MM-dd</c>), or null.</summary>
     public static DateOnly? ParseDateOfBirth(string? dob) =>

@@ -1,4 +1,4 @@
-using Viaduct.Engines.E2.Transformer.Matching;
+using Viaduct.Shared.Data.People;
 
 namespace Viaduct.Engines.E2.Transformer.Tests.Matching;
 

@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Viaduct.Engines.E2.Transformer.Matching;
+namespace Viaduct.Shared.Data.People;
 
 /// <summary>
 /// The identity two results must share to be one person when their patient keys differ: date of birth, the
-/// upper-cased last name and the upper-cased first token of the first name ("Mary Ann" is "MARY").
+/// upper-cased last name and the upper-cased first token of the first name ("Mary Ann" is "MARY"). Also the lock
+/// protocol of every writer of people (E2, E5): an advisory transaction lock on each patient key and identity, taken in
+/// ascending order before people are read, so two writers never make two people for one key or identity.
 /// </summary>
 public static class PersonIdentity
 {
@@ -28,6 +30,12 @@ public static class PersonIdentity
 
         return string.Create(CultureInfo.InvariantCulture, $"{dob:yyyy-MM-dd}|{first.Length}|{first}|{last}");
     }
+
+    /// <summary>The advisory lock for a (trimmed) patient key.</summary>
+    public static long PatientKeyLock(string patientKey) => LockId("key:" + patientKey);
+
+    /// <summary>The advisory lock for an identity key (<see cref="Key"/>).</summary>
+    public static long IdentityLock(string identityKey) => LockId("identity:" + identityKey);
 
     /// <summary>A 64-bit number for <c>pg_advisory_xact_lock(bigint)</c>: the first 8 bytes of the key's SHA-256.</summary>
     public static long LockId(string identityKey)
