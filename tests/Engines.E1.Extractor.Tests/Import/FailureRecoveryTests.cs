@@ -125,28 +125,12 @@ public sealed class FailureRecoveryTests(E1Fixture fixture) : IClassFixture<E1Fi
 
     private Process StartE1Process()
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Viaduct.E1.Extractor"))
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in E1Host.Settings(fixture))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["E1__ListenerEnabled"] = "true";
-        start.Environment["E1__VisibilityTimeout"] = "00:00:05";
-        start.Environment["E1__VisibilityHeartbeat"] = "00:00:02";
-        start.Environment["AWS_ACCESS_KEY_ID"] = "test";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
-        var process = Process.Start(start)!;
-        // Drain its output so a full pipe never blocks it.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        var settings = E1Host.Settings(fixture);
+        settings["E1:ListenerEnabled"] = "true";
+        settings["E1:VisibilityTimeout"] = "00:00:05";
+        settings["E1:VisibilityHeartbeat"] = "00:00:02";
+        settings["AWS_ACCESS_KEY_ID"] = "test";
+        settings["AWS_SECRET_ACCESS_KEY"] = "test";
+        return EngineProcess.Start("Viaduct.E1.Extractor", settings);
     }
 }

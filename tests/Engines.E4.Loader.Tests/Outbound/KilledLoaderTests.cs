@@ -41,30 +41,14 @@ public sealed class KilledLoaderTests
             """));
     }
 
-    private static Process StartE4Process(OutboundPipeline pipeline)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Viaduct.E4.Loader"))
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var (key, value) in pipeline.CommCare.ClientSettings())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["ConnectionStrings__Viaduct"] = pipeline.Database.ConnectionString;
-        start.Environment["E4__InvisibilityTimeout"] = "00:00:05";
-        start.Environment["E4__QueuePollInterval"] = "00:00:00.100";
-        var process = Process.Start(start)!;
-        // Drain its output so a full pipe never blocks it.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartE4Process(OutboundPipeline pipeline) =>
+        EngineProcess.Start(
+            "Viaduct.E4.Loader",
+            new Dictionary<string, string?>(pipeline.CommCare.ClientSettings())
+            {
+                ["ConnectionStrings:Viaduct"] = pipeline.Database.ConnectionString,
+                ["E4:InvisibilityTimeout"] = "00:00:05",
+                ["E4:QueuePollInterval"] = "00:00:00.100",
+            },
+            "--urls", "http://127.0.0.1:0");
 }
