@@ -49,13 +49,13 @@ public sealed class TransformBatch
 
     public IReadOnlyList<CaseState> NewCases => _newCases;
 
-    public IReadOnlyList<CaseState> ChangedCases =>
-        [.. MatchedStoredPeople.SelectMany(p => p.Cases).Where(c => !c.IsNew && c.Changed)];
+    /// <summary>Stored cases something was added to (known once <see cref="MatchCases"/> has run).</summary>
+    public IReadOnlyList<CaseState> ChangedCases { get; private set; } = [];
 
     public IReadOnlyList<LabState> NewLabResults => _newLabResults;
 
-    public IReadOnlyList<LabState> ChangedLabResults =>
-        [.. MatchedStoredPeople.SelectMany(p => p.Cases).SelectMany(c => c.LabResults).Where(l => !l.IsNew && l.Changed)];
+    /// <summary>Stored lab results something was added to (known once <see cref="MatchCases"/> has run).</summary>
+    public IReadOnlyList<LabState> ChangedLabResults { get; private set; } = [];
 
     /// <summary>Each value dropped from a case or lab result, once (the first result that brought it).</summary>
     public IReadOnlyList<ConflictRecord> Conflicts =>
@@ -128,6 +128,11 @@ public sealed class TransformBatch
         {
             row.Run(() => MatchCases(row));
         }
+
+        // The people of the results that matched: a result that failed here leaves nothing of its own behind.
+        var storedCases = MatchedStoredPeople.SelectMany(p => p.Cases).Where(c => !c.IsNew).ToList();
+        ChangedCases = [.. storedCases.Where(c => c.Changed)];
+        ChangedLabResults = [.. storedCases.SelectMany(c => c.LabResults).Where(l => !l.IsNew && l.Changed)];
     }
 
     /// <summary>Gives the created cases and lab results their real ids.</summary>
