@@ -170,15 +170,10 @@ internal static class E1Benchmark
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            report.Failure(ex is BenchFailure ? ex.Message : ex.ToString());
+            BenchRun.ReportFailure(report, ex, e1 is null ? [] : [e1], tailLines: 40);
             if (e1 is not null)
             {
                 report.Failure("E1 peak RSS so far: " + (e1.PeakRssBytes() is { } peak ? $"{peak / 1048576.0:N0} MB" : "unknown"));
-                report.Failure("last lines of the E1 process:");
-                foreach (var line in e1.Tail(40))
-                {
-                    report.Failure("  " + line);
-                }
             }
         }
         finally
@@ -201,14 +196,7 @@ internal static class E1Benchmark
             temp.Delete(recursive: true);
         }
 
-        report.Print(Console.Out);
-        if (failed)
-        {
-            Console.WriteLine("The run did not finish: no PASS/MISS verdicts.");
-            return 1;
-        }
-
-        return 0;
+        return BenchRun.Finish(report, failed, checksFailed: false, "");
     }
 
     private sealed record PsqlResult(double Seconds, string Output);

@@ -198,15 +198,7 @@ internal static class E2Benchmark
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            report.Failure(ex is BenchFailure ? ex.Message : ex.ToString());
-            foreach (var engine in replicas.Select(r => r.Engine).Prepend(e1).OfType<EngineProcess>())
-            {
-                report.Failure($"last lines of the {engine.Kind.Name} process:");
-                foreach (var line in engine.Tail(30))
-                {
-                    report.Failure("  " + line);
-                }
-            }
+            BenchRun.ReportFailure(report, ex, replicas.Select(r => r.Engine).Prepend(e1).OfType<EngineProcess>(), tailLines: 30);
         }
         finally
         {
@@ -228,20 +220,7 @@ internal static class E2Benchmark
             temp.Delete(recursive: true);
         }
 
-        report.Print(Console.Out);
-        if (failed)
-        {
-            Console.WriteLine("The run did not finish: no PASS/MISS verdicts.");
-            return 1;
-        }
-
-        if (checksFailed)
-        {
-            Console.WriteLine("The run finished but E2's results are wrong (see FAILED above).");
-            return 1;
-        }
-
-        return 0;
+        return BenchRun.Finish(report, failed, checksFailed, "E2's work");
     }
 
     /// <summary>One E2 process and what it logged.</summary>

@@ -227,15 +227,7 @@ internal static class E4Benchmark
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            report.Failure(ex is BenchFailure ? ex.Message : ex.ToString());
-            foreach (var process in processes)
-            {
-                report.Failure($"last lines of the {process.Kind.Name} process (pid {process.Id}{(process.HasExited ? ", exited" : "")}):");
-                foreach (var line in process.Tail(15))
-                {
-                    report.Failure("  " + line);
-                }
-            }
+            BenchRun.ReportFailure(report, ex, processes, tailLines: 15);
         }
         finally
         {
@@ -250,20 +242,7 @@ internal static class E4Benchmark
             }
         }
 
-        report.Print(Console.Out);
-        if (failed)
-        {
-            Console.WriteLine("The run did not finish: no PASS/MISS verdicts.");
-            return 1;
-        }
-
-        if (checksFailed)
-        {
-            Console.WriteLine("The run finished but what was posted is wrong (see FAILED above).");
-            return 1;
-        }
-
-        return 0;
+        return BenchRun.Finish(report, failed, checksFailed, "what was posted");
     }
 
     private static Dictionary<string, string> EngineEnvironment(BenchDatabase database) => new(StringComparer.Ordinal)

@@ -188,15 +188,7 @@ internal static class E5Benchmark
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            report.Failure(ex is BenchFailure ? ex.Message : ex.ToString());
-            foreach (var process in processes)
-            {
-                report.Failure($"last lines of the {process.Kind.Name} process (pid {process.Id}{(process.HasExited ? ", exited" : "")}):");
-                foreach (var line in process.Tail(15))
-                {
-                    report.Failure("  " + line);
-                }
-            }
+            BenchRun.ReportFailure(report, ex, processes, tailLines: 15);
         }
         finally
         {
@@ -211,20 +203,7 @@ internal static class E5Benchmark
             }
         }
 
-        report.Print(Console.Out);
-        if (failed)
-        {
-            Console.WriteLine("The run did not finish: no PASS/MISS verdicts.");
-            return 1;
-        }
-
-        if (checksFailed)
-        {
-            Console.WriteLine("The run finished but what was synced is wrong (see FAILED above).");
-            return 1;
-        }
-
-        return 0;
+        return BenchRun.Finish(report, failed, checksFailed, "what was synced");
     }
 
     private static Dictionary<string, string> E5Environment(BenchDatabase database, Uri commCareUrl) => new(StringComparer.Ordinal)
