@@ -22,6 +22,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
     public DbSet<MergeConflict> MergeConflicts => Set<MergeConflict>();
     public DbSet<TransformOutcome> TransformOutcomes => Set<TransformOutcome>();
     public DbSet<PostAttempt> PostAttempts => Set<PostAttempt>();
+    public DbSet<EngineHost> EngineHosts => Set<EngineHost>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,6 +48,9 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             file.HasIndex(f => f.ReceivedAt).HasDatabaseName("ix_files_unfinished")
                 .HasFilter("state IN ('received', 'processing')");
             file.HasOne<ImportedFile>().WithMany().HasForeignKey(f => f.DuplicateOfFileId);
+            // E1's replay queue: files an operator asked to import again.
+            file.HasIndex(f => f.ReplayRequestedAt).HasDatabaseName("ix_files_replay_requested")
+                .HasFilter("replay_requested_at IS NOT NULL");
         });
 
         modelBuilder.Entity<TestResult>(result =>
@@ -83,6 +87,7 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
 
         OnTransformModelCreating(modelBuilder);
         OnSyncModelCreating(modelBuilder);
+        OnOperationsModelCreating(modelBuilder);
 
         modelBuilder.Entity<EventRecord>(evt =>
         {
@@ -177,6 +182,18 @@ public sealed class ViaductDbContext(DbContextOptions<ViaductDbContext> options)
             outcome.Property(o => o.RecordedAt).HasDefaultValueSql("now()");
             outcome.HasIndex(o => o.TestResultId);
             outcome.HasIndex(o => o.PersonId);
+        });
+    }
+
+    // What each running engine process last reported about itself, for the operator page and `viaduct status`.
+    private static void OnOperationsModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<EngineHost>(host =>
+        {
+            host.ToTable("engine_hosts");
+            host.HasKey(h => new { h.Engine, h.Host });
+            host.Property(h => h.StartedAt).HasDefaultValueSql("now()");
+            host.Property(h => h.SeenAt).HasDefaultValueSql("now()");
         });
     }
 

@@ -174,6 +174,54 @@ namespace Viaduct.Migrations.Migrations
                     b.ToTable("counties", (string)null);
                 });
 
+            modelBuilder.Entity("Viaduct.Shared.Data.Model.EngineHost", b =>
+                {
+                    b.Property<string>("Engine")
+                        .HasColumnType("text")
+                        .HasColumnName("engine");
+
+                    b.Property<string>("Host")
+                        .HasColumnType("text")
+                        .HasColumnName("host");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failures");
+
+                    b.Property<double>("ItemsPerMinute")
+                        .HasColumnType("double precision")
+                        .HasColumnName("items_per_minute");
+
+                    b.Property<long>("ItemsProcessed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_processed");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTime>("SeenAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTime>("StartedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.HasKey("Engine", "Host")
+                        .HasName("pk_engine_hosts");
+
+                    b.ToTable("engine_hosts", (string)null);
+                });
+
             modelBuilder.Entity("Viaduct.Shared.Data.Model.EventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -316,6 +364,10 @@ namespace Viaduct.Migrations.Migrations
                         .HasColumnName("received_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateTime?>("ReplayRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replay_requested_at");
+
                     b.Property<int>("RowCount")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
@@ -351,6 +403,10 @@ namespace Viaduct.Migrations.Migrations
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_files_unfinished")
                         .HasFilter("state IN ('received', 'processing')");
+
+                    b.HasIndex("ReplayRequestedAt")
+                        .HasDatabaseName("ix_files_replay_requested")
+                        .HasFilter("replay_requested_at IS NOT NULL");
 
                     b.HasIndex("Bucket", "ObjectKey", "ETag")
                         .IsUnique()

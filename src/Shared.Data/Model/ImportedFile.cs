@@ -33,4 +33,6 @@ public sealed class ImportedFile
     public DateTime? ProcessingAt { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public DateTime? FailedAt { get; set; }
+    /// <summary>Set by <c>viaduct replay-file</c>: E1 imports the file again, whatever its state was; cleared when it does.</summary>
+    public DateTime? ReplayRequestedAt { get; set; }
 }
