@@ -8,18 +8,20 @@ using Viaduct.Engines.E2.Transformer.Counties;
 using Viaduct.Engines.E2.Transformer.Transform;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
+using Viaduct.Shared.Hosting;
 
 namespace Viaduct.Engines.E2.Transformer;
 
 public static class E2TransformerHostExtensions
 {
-    public const string EngineName = "e2-transformer";
+    public const string EngineName = EngineNames.Transformer;
 
     /// <summary>Everything E2 needs: defaults, options, the county file, the transformer, its loop and its LISTEN connection.</summary>
     public static IHostApplicationBuilder AddE2Transformer(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddViaductDefaults(EngineName, configureLogging);
+        builder.AddViaductEngine(EngineName, configureLogging);
 
         builder.Services.AddValidatedOptions<E2Options>(E2Options.Section, o => o.Problems().Concat(File.Exists(o.ResolveCountiesPath()) ? [] : [$"E2:CountiesPath: no county file at {o.ResolveCountiesPath()}"]));
 

@@ -1,6 +1,9 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E2.Transformer;
+using Viaduct.Shared.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddE2Transformer();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapViaductOperations();
+await app.RunAsync();

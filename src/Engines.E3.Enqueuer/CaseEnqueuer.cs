@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 using Viaduct.Shared.Data.Jobs;
 using Viaduct.Shared.Data.Sql;
 
@@ -25,6 +26,7 @@ public sealed class CaseEnqueuer(
     IBackgroundJobClient jobs,
     IOptions<E3Options> options,
     EngineIdentity identity,
+    EngineMetrics metrics,
     ILogger<CaseEnqueuer> logger)
 {
     private readonly E3Options _options = options.Value;
@@ -32,6 +34,8 @@ public sealed class CaseEnqueuer(
     /// <summary>Enqueues one batch. Returns the number of cases claimed (0: nothing changed).</summary>
     public async Task<int> EnqueueBatchAsync(CancellationToken cancellationToken)
     {
+        var timer = metrics.StartBatch();
+        using var scope = logger.BeginBatch();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var claimed = new List<(long Id, string Domain)>();
         await using (var claim = NpgsqlExecution.Command(connection, """
@@ -83,6 +87,7 @@ public sealed class CaseEnqueuer(
                 SELECT $3, $4, 'index_case', u.id, 'enqueued', jsonb_build_object('job', u.job_id)
                 FROM unnest($1::bigint[], $2::text[]) AS u(id, job_id)
                 """, caseIds.ToArray(), jobIds.ToArray(), identity.Engine, identity.Host));
+        timer.Stop(claimed.Count);
         Log.Enqueued(logger, claimed.Count, jobIds.Distinct(StringComparer.Ordinal).Count());
         return claimed.Count;
     }

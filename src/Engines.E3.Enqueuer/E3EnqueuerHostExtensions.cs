@@ -6,19 +6,21 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
+using Viaduct.Shared.Hosting;
 using Viaduct.Shared.Data.Jobs;
 
 namespace Viaduct.Engines.E3.Enqueuer;
 
 public static class E3EnqueuerHostExtensions
 {
-    public const string EngineName = "e3-enqueuer";
+    public const string EngineName = EngineNames.Enqueuer;
 
     /// <summary>Everything E3 needs: defaults, options, a Hangfire client on Viaduct's job storage, the enqueuer and its loops.</summary>
     public static IHostApplicationBuilder AddE3Enqueuer(this IHostApplicationBuilder builder, Action<Serilog.LoggerConfiguration>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddViaductDefaults(EngineName, configureLogging);
+        builder.AddViaductEngine(EngineName, configureLogging);
 
         builder.Services.AddValidatedOptions<E3Options>(E3Options.Section, o => o.Problems());
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 
 namespace Viaduct.Engines.E3.Enqueuer;
 
@@ -10,6 +11,7 @@ public sealed class EnqueueWorker(
     CaseEnqueuer enqueuer,
     IOptions<E3Options> options,
     WakeSignal wake,
+    EngineMetrics metrics,
     TimeProvider time,
     ILogger<EnqueueWorker> logger) : BackgroundService
 {
@@ -20,7 +22,11 @@ public sealed class EnqueueWorker(
             ? Task.WhenAll(
                 EngineLoop.RunAsync(
                     async ct => await enqueuer.EnqueueBatchAsync(ct) > 0, _options.PollInterval, _options.MaxErrorBackoff, time,
-                    (ex, failures, pause) => Log.LoopFailed(logger, ex, "Enqueue loop", failures, pause), stoppingToken, wake),
+                    (ex, failures, pause) =>
+                    {
+                        metrics.RecordFailure(ex);
+                        Log.LoopFailed(logger, ex, "Enqueue loop", failures, pause);
+                    }, stoppingToken, wake),
                 EngineLoop.RunAsync(
                     async ct =>
                     {

@@ -1,6 +1,9 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E3.Enqueuer;
+using Viaduct.Shared.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddE3Enqueuer();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapViaductOperations();
+await app.RunAsync();

@@ -44,17 +44,6 @@ public sealed class E4Options
     [Range(1, 100)]
     public int MaxTransferHops { get; set; } = 10;
 
-    /// <summary>The dashboard's path.</summary>
-    public string DashboardPath { get; set; } = "/hangfire";
-
-    /// <summary>
-    /// The dashboard's user and password, required for requests that do not come from this machine. With none set,
-    /// only requests over loopback are let in.
-    /// </summary>
-    public string? DashboardUsername { get; set; }
-
-    public string? DashboardPassword { get; set; }
-
     public IEnumerable<string> Problems()
     {
         if (QueuePollInterval <= TimeSpan.Zero || SchedulePollingInterval <= TimeSpan.Zero || InvisibilityTimeout <= TimeSpan.Zero)
@@ -65,16 +54,6 @@ public sealed class E4Options
         if (RetryDelays.Any(d => d < TimeSpan.Zero))
         {
             yield return "E4:RetryDelays must not be negative";
-        }
-
-        if (!DashboardPath.StartsWith('/'))
-        {
-            yield return $"E4:DashboardPath must start with / (was {DashboardPath})";
-        }
-
-        if (string.IsNullOrEmpty(DashboardUsername) != string.IsNullOrEmpty(DashboardPassword))
-        {
-            yield return "E4:DashboardUsername and E4:DashboardPassword are set together";
         }
     }
 }

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E4.Loader;
+using Viaduct.Shared.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddE4Loader();
 var app = builder.Build();
-app.MapE4Loader();
+app.MapViaductOperations();
 await app.RunAsync();

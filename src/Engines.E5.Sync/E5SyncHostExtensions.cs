@@ -8,12 +8,14 @@ using Polly;
 using Viaduct.Engines.E5.Sync.CommCare;
 using Viaduct.Engines.E5.Sync.Sync;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
+using Viaduct.Shared.Hosting;
 
 namespace Viaduct.Engines.E5.Sync;
 
 public static class E5SyncHostExtensions
 {
-    public const string EngineName = "e5-sync";
+    public const string EngineName = EngineNames.Sync;
 
     private const string PollyLogLevelKey = "Serilog:MinimumLevel:Override:Polly";
 
@@ -28,7 +30,7 @@ public static class E5SyncHostExtensions
             builder.Configuration.AddInMemoryCollection([new(PollyLogLevelKey, "Warning")]);
         }
 
-        builder.AddViaductDefaults(EngineName, configureLogging);
+        builder.AddViaductEngine(EngineName, configureLogging);
 
         builder.Services.AddValidatedOptions<E5Options>(E5Options.Section, o => o.Problems());
         builder.Services.AddValidatedOptions<SyncCommCareOptions>(SyncCommCareOptions.Section, o => o.Problems());

@@ -1,6 +1,9 @@
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E5.Sync;
+using Viaduct.Shared.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddE5Sync();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapViaductOperations();
+await app.RunAsync();

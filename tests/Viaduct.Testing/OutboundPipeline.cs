@@ -7,6 +7,7 @@ using Viaduct.Engines.E2.Transformer;
 using Viaduct.Engines.E2.Transformer.Transform;
 using Viaduct.Engines.E3.Enqueuer;
 using Viaduct.Engines.E4.Loader;
+using Viaduct.Shared.Hosting;
 using Viaduct.Samples;
 
 namespace Viaduct.Testing;
@@ -85,7 +86,7 @@ public sealed class OutboundPipeline : IAsyncDisposable
         await e2.StopAsync();
     }
 
-    /// <summary>Starts E4 (its Hangfire server and dashboard) against the database and the CommCare-like server.</summary>
+    /// <summary>Starts E4 (its Hangfire server, /health and /metrics) against the database and the CommCare-like server.</summary>
     public async Task<WebApplication> StartE4Async(Action<IDictionary<string, string?>>? configure = null, LogCapture? logs = null)
     {
         var settings = new Dictionary<string, string?>(CommCare.ClientSettings())
@@ -103,7 +104,7 @@ public sealed class OutboundPipeline : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddE4Loader(logs is null ? null : logs.Configure);
         var app = builder.Build();
-        app.MapE4Loader();
+        app.MapViaductOperations();
         await app.StartAsync();
         E4 = app;
         return app;

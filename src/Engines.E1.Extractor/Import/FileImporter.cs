@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Viaduct.Shared.Data.Hosting;
 using Viaduct.Shared.Data.Model;
+using Viaduct.Shared.Data.Operations;
 using Viaduct.Shared.Data.Sql;
 using Viaduct.Shared.Eclrs;
 
@@ -20,6 +21,7 @@ public sealed class FileImporter(
     NpgsqlDataSource dataSource,
     IAmazonS3 s3,
     EngineIdentity identity,
+    EngineMetrics metrics,
     ILogger<FileImporter> logger)
 {
     // Small enough that a chunk's strings die young (a chunk lives while the next one is read), large enough
@@ -27,6 +29,35 @@ public sealed class FileImporter(
     private const int ChunkSize = 2_000;
 
     public async Task<ImportOutcome> ImportAsync(long fileId, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginBatch($"file-{fileId}");
+        var timer = metrics.StartBatch();
+        try
+        {
+            var outcome = await ImportOnceAsync(fileId, cancellationToken);
+            switch (outcome.Status)
+            {
+                case ImportStatus.Processed:
+                    timer.Stop(outcome.Statistics?.Rows ?? 0);
+                    break;
+                case ImportStatus.Duplicate:
+                    timer.Stop(0);
+                    break;
+                case ImportStatus.Failed:
+                    metrics.RecordFailedItems(1, $"file {fileId} failed: {outcome.Reason}");
+                    break;
+            }
+
+            return outcome;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.RecordFailure(ex);
+            throw;
+        }
+    }
+
+    private async Task<ImportOutcome> ImportOnceAsync(long fileId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -6,6 +6,7 @@ using Npgsql;
 using Viaduct.Engines.E2.Transformer.Cases;
 using Viaduct.Engines.E2.Transformer.Counties;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 using Viaduct.Shared.Data.Model;
 using Viaduct.Shared.Eclrs;
 
@@ -29,6 +30,7 @@ public sealed class ResultTransformer(
     CountyDirectory counties,
     IOptions<E2Options> options,
     EngineIdentity identity,
+    EngineMetrics metrics,
     ILogger<ResultTransformer> logger)
 {
     private readonly E2Options _options = options.Value;
@@ -38,6 +40,7 @@ public sealed class ResultTransformer(
     public async Task<int> TransformBatchAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        using var scope = logger.BeginBatch();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!_countiesWritten)
         {
@@ -90,6 +93,9 @@ public sealed class ResultTransformer(
             Log.ResultFailed(logger, failed.TestResultId, failed.Detail is { } detail ? detail.Split(':', 2)[0] : "unknown");
         }
 
+        var failedCount = Count(outcomes, TransformOutcomeKind.Failed);
+        metrics.RecordBatch(claimed.Count - failedCount, Stopwatch.GetElapsedTime(started));
+        metrics.RecordFailedItems(failedCount, $"{failedCount} result(s) failed; see transform_outcomes");
         Log.BatchFinished(
             logger, claimed.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Count(outcomes, TransformOutcomeKind.Transformed), Count(outcomes, TransformOutcomeKind.NoNewInformation),

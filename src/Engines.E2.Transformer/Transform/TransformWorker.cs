@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 
 namespace Viaduct.Engines.E2.Transformer.Transform;
 
@@ -15,6 +16,7 @@ public sealed class TransformWorker(
     ResultTransformer transformer,
     IOptions<E2Options> options,
     WakeSignal wake,
+    EngineMetrics metrics,
     TimeProvider time,
     ILogger<TransformWorker> logger) : BackgroundService
 {
@@ -24,7 +26,11 @@ public sealed class TransformWorker(
         _options.WorkerEnabled
             ? Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => EngineLoop.RunAsync(
                 TransformAsync, _options.PollInterval, _options.MaxErrorBackoff, time,
-                (ex, failures, pause) => Log.LoopFailed(logger, ex, failures, pause), stoppingToken, wake)))
+                (ex, failures, pause) =>
+                {
+                    metrics.RecordFailure(ex);
+                    Log.LoopFailed(logger, ex, failures, pause);
+                }, stoppingToken, wake)))
             : Task.CompletedTask;
 
     private async Task<bool> TransformAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Viaduct.Engines.E4.Loader.CommCare;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 using Viaduct.Shared.Data.Jobs;
 using Viaduct.Shared.Data.Model;
 
@@ -32,6 +33,7 @@ public sealed class CasePostingJob(
     CaseRouter router,
     IOptions<E4Options> options,
     EngineIdentity identity,
+    EngineMetrics metrics,
     ILogger<CasePostingJob> logger) : ICasePostingJob
 {
     private readonly E4Options _options = options.Value;
@@ -40,6 +42,8 @@ public sealed class CasePostingJob(
     {
         ArgumentNullException.ThrowIfNull(indexCaseIds);
         var run = new Run(JobContext.Current?.JobId, JobContext.Current?.Attempt ?? 0);
+        var timer = metrics.StartBatch();
+        using var scope = logger.BeginBatch($"job-{run.JobId ?? "inline"}");
         var jobId = run.JobId;
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
@@ -64,6 +68,9 @@ public sealed class CasePostingJob(
             }
 
             Log.JobFinished(logger, jobId ?? "-", domain, indexCaseIds.Length, run.Posted, run.Parked, run.Discarded, run.TransientFailures);
+            timer.Stop(run.Posted);
+            metrics.RecordFailedItems(run.Parked, $"job {jobId ?? "-"}: {run.Parked} case(s) parked");
+            metrics.RecordFailedItems(run.TransientFailures, $"job {jobId ?? "-"}: {run.LastTransient}");
             if (run.TransientFailures > 0)
             {
                 throw new CasePostingException(

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Viaduct.Engines.E5.Sync.CommCare;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 using Viaduct.Shared.Data.Sql;
 
 namespace Viaduct.Engines.E5.Sync.Sync;
@@ -19,6 +20,7 @@ public sealed class DomainSyncer(
     PageApplier applier,
     IOptions<E5Options> options,
     EngineIdentity identity,
+    EngineMetrics metrics,
     ILogger<DomainSyncer> logger)
 {
     private readonly E5Options _options = options.Value;
@@ -98,6 +100,8 @@ public sealed class DomainSyncer(
             INSERT INTO sync_runs (domain, engine, host, outcome, pages, cases, changed) VALUES ($1, $2, $3, 'running', 0, 0, 0) RETURNING id
             """, cancellationToken, domain, identity.Engine, identity.Host);
         int pages = 0, cases = 0, changed = 0;
+        var timer = metrics.StartBatch();
+        using var scope = logger.BeginBatch($"sync-{runId}");
         try
         {
             var url = commCare.ChangesUri(domain, cursor is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null, _options.PageSize);
@@ -133,6 +137,7 @@ public sealed class DomainSyncer(
                 new SqlStatement("""
                     UPDATE sync_runs SET finished_at = clock_timestamp(), outcome = 'succeeded', pages = $2, cases = $3, changed = $4 WHERE id = $1
                     """, runId, pages, cases, changed));
+            timer.Stop(cases);
             if (cases > 0)
             {
                 Log.Synced(logger, domain, pages, cases, changed);
@@ -166,6 +171,7 @@ public sealed class DomainSyncer(
                 new SqlStatement("""
                     UPDATE sync_runs SET finished_at = clock_timestamp(), outcome = 'failed', pages = $2, cases = $3, changed = $4, error = $5 WHERE id = $1
                     """, runId, pages, cases, changed, reason));
+            metrics.RecordFailedItems(1, $"domain {domain}: {reason}");
             Log.DomainFailed(logger, domain, failures, pause, reason);
             return Outcome.Failed;
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Viaduct.Shared.Data.Hosting;
+using Viaduct.Shared.Data.Operations;
 
 namespace Viaduct.Engines.E5.Sync.Sync;
 
@@ -12,6 +13,7 @@ namespace Viaduct.Engines.E5.Sync.Sync;
 public sealed class SyncWorker(
     DomainSyncer syncer,
     IOptions<E5Options> options,
+    EngineMetrics metrics,
     TimeProvider time,
     ILogger<SyncWorker> logger) : BackgroundService
 {
@@ -37,6 +39,10 @@ public sealed class SyncWorker(
                 return outcome != DomainSyncer.Outcome.NothingDue;
             },
             _options.ClaimInterval, _options.MaxErrorBackoff, time,
-            (ex, failures, pause) => Log.LoopFailed(logger, ex, "Sync loop", failures, pause), stoppingToken)));
+            (ex, failures, pause) =>
+            {
+                metrics.RecordFailure(ex);
+                Log.LoopFailed(logger, ex, "Sync loop", failures, pause);
+            }, stoppingToken)));
     }
 }
