@@ -22,6 +22,8 @@ public static class EngineProcess
             start.ArgumentList.Add(argument);
         }
 
+        // Engines serve /health and /metrics on a fixed port by default: tests running side by side take any free one.
+        start.Environment["Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
