@@ -27,7 +27,10 @@ public static class ViaductHostDefaults
         // so hosts sharing a process (tests, benchmarks) never write into each other's sinks.
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: logger =>
         {
-            logger.ReadFrom.Configuration(configuration)
+            // Every engine is a web host for /health and /metrics: a line per scrape would drown the engine's own
+            // events. The Serilog section can still lower it.
+            logger.MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Engine", identity.Engine)
                 .Enrich.WithProperty("Host", identity.Host);
