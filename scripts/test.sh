@@ -23,6 +23,9 @@ env_file=$(scripts/infra.sh up)
 # shellcheck disable=SC1090
 . "$env_file"
 
+# The operator page's end-to-end test drives Debian's Chromium (headless); it never downloads a browser of its own.
+ensure_apt_packages /usr/bin/chromium chromium fonts-liberation
+
 mkdir -p .local/logs
 results=.local/logs/test-results.txt
 status=0
@@ -37,6 +40,9 @@ read -r passed failed skipped < <(awk '
 if (( status == 0 && passed == 0 )); then
   log "no test ran"
   status=1
+fi
+if compgen -G 'artifacts/screenshots/*.png' >/dev/null; then
+  log "operator page screenshots: $VIADUCT_ROOT/artifacts/screenshots/"
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -2,20 +2,22 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Hangfire.Dashboard;
-using Microsoft.AspNetCore.Http;
 
-namespace Viaduct.Engines.E4.Loader.Dashboard;
+namespace Viaduct.Dashboard;
 
 /// <summary>
-/// Who may see the Hangfire dashboard: anyone on this machine (a request over loopback), others only with the
-/// configured user and password (HTTP Basic). A refused request gets 401 with a Basic challenge.
+/// Who may see the operators' pages (the operator page and the Hangfire dashboard alike): anyone on this machine (a
+/// request over loopback), others only with the configured user and password (HTTP Basic). A refused request gets a
+/// Basic challenge; with no credentials configured only loopback is let in.
 /// </summary>
 public sealed class DashboardAccess(string? username, string? password) : IDashboardAuthorizationFilter
 {
-    public bool Authorize(DashboardContext context)
+    public const string Challenge = "Basic realm=\"Viaduct\"";
+
+    /// <summary>The one rule. When it refuses, the response carries the challenge; the caller answers 401.</summary>
+    public bool Allows(HttpContext http)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var http = context.GetHttpContext();
+        ArgumentNullException.ThrowIfNull(http);
         if (IsLoopback(http.Connection.RemoteIpAddress))
         {
             return true;
@@ -26,8 +28,15 @@ public sealed class DashboardAccess(string? username, string? password) : IDashb
             return true;
         }
 
-        http.Response.Headers.WWWAuthenticate = "Basic realm=\"Viaduct\"";
+        http.Response.Headers.WWWAuthenticate = Challenge;
         return false;
+    }
+
+    /// <summary>Hangfire's view of the same rule (Hangfire answers 401 itself).</summary>
+    public bool Authorize(DashboardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Allows(context.GetHttpContext());
     }
 
     private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
@@ -40,10 +49,10 @@ public sealed class DashboardAccess(string? username, string? password) : IDashb
             return false;
         }
 
-        string given;
+        byte[] given;
         try
         {
-            given = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            given = Convert.FromBase64String(header["Basic ".Length..].Trim());
         }
         catch (FormatException)
         {
@@ -51,6 +60,6 @@ public sealed class DashboardAccess(string? username, string? password) : IDashb
         }
 
         var expected = Encoding.UTF8.GetBytes($"{username}:{password}");
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), expected);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
     }
 }

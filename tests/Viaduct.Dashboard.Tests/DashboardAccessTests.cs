@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Viaduct.Dashboard.Tests.Support;
+using Viaduct.Testing;
+
+namespace Viaduct.Dashboard.Tests;
+
+/// <summary>Who gets in: the operator page and the Hangfire dashboard of the real host, over real HTTP, under one rule.</summary>
+public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixture<ViaductDatabase>
+{
+    private static readonly string[] GuardedPaths = ["/hangfire", "/ops", "/ops/api/status", "/ops/ops.js"];
+
+    [Fact]
+    public async Task On_loopback_the_pages_answer_without_credentials()
+    {
+        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
+        {
+            s["Dashboard:Username"] = "operator";
+            s["Dashboard:Password"] = "s3cret-pass";
+        });
+        using var http = host.NewClient();
+
+        foreach (var path in GuardedPaths)
+        {
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)response.StatusCode}");
+        }
+
+        using var hangfire = await http.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        var page = await hangfire.Content.ReadAsStringAsync();
+        Assert.Contains("Viaduct posting jobs", page, StringComparison.Ordinal);
+        // Hangfire's "back to site" link leads to the operator page.
+        Assert.Contains("href=\"/ops\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task From_another_address_the_pages_want_the_configured_credentials()
+    {
+        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
+        {
+            s["urls"] = $"http://{NonLoopbackAddress()}:0";
+            s["Dashboard:Username"] = "operator";
+            s["Dashboard:Password"] = "s3cret-pass";
+        });
+        using var http = host.NewClient();
+
+        foreach (var path in GuardedPaths)
+        {
+            using var anonymous = await http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{path} without credentials answered {(int)anonymous.StatusCode}");
+            Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, path);
+            wrong.Headers.Authorization = Basic("operator", "guess");
+            using var refused = await http.SendAsync(wrong);
+            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{path} with a wrong password answered {(int)refused.StatusCode}");
+
+            using var right = new HttpRequestMessage(HttpMethod.Get, path);
+            right.Headers.Authorization = Basic("operator", "s3cret-pass");
+            using var allowed = await http.SendAsync(right);
+            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} with the right credentials answered {(int)allowed.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task From_another_address_with_no_credentials_configured_nobody_gets_in()
+    {
+        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s => s["urls"] = $"http://{NonLoopbackAddress()}:0");
+        using var http = host.NewClient();
+
+        foreach (var path in GuardedPaths)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = Basic("", "");
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{path} answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task A_user_without_a_password_stops_the_host_at_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            DashboardHost.StartAsync(database.ConnectionString, s => s["Dashboard:Username"] = "operator"));
+
+        Assert.Contains("Dashboard:Username and Dashboard:Password are set together", error.Message, StringComparison.Ordinal);
+    }
+
+    private static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    // A request from this machine's own network address does not come over loopback: as a remote one would.
+    private static IPAddress NonLoopbackAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? throw new InvalidOperationException("this machine has no IPv4 address other than loopback to bind the dashboard to");
+}
