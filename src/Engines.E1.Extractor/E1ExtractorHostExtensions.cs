@@ -38,6 +38,7 @@ public static class E1ExtractorHostExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<S3EventListener>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxSweeper>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LastSeenCompactor>());
+        builder.AddFileReplay();
         builder.Services.AddHealthChecks()
             .AddCheck<S3InboxHealthCheck>("s3", tags: [ViaductOperations.ReadyTag], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<SqsQueueHealthCheck>("sqs", tags: [ViaductOperations.ReadyTag], timeout: TimeSpan.FromSeconds(5));

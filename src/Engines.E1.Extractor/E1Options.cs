@@ -63,6 +63,12 @@ public sealed class E1Options
     /// <summary>Files' sightings folded per compaction transaction.</summary>
     public int CompactBatchFiles { get; set; } = 20;
 
+    /// <summary>Run the worker that imports files again when an operator asks (<c>viaduct replay-file</c>).</summary>
+    public bool ReplayEnabled { get; set; } = true;
+
+    /// <summary>How often the replay worker looks for requests when no notification woke it.</summary>
+    public TimeSpan ReplayPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest pause after repeated loop errors (the pause doubles from one second up to this).</summary>
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -86,6 +92,8 @@ public sealed class E1Options
             yield return "E1:CompactInterval must be positive";
         if (CompactBatchFiles < 1)
             yield return "E1:CompactBatchFiles must be at least 1";
+        if (ReplayPollInterval < TimeSpan.FromMilliseconds(100) || ReplayPollInterval > TimeSpan.FromHours(1))
+            yield return "E1:ReplayPollInterval must be between 00:00:00.1 and 01:00:00";
         if (MaxErrorBackoff < TimeSpan.FromSeconds(1))
             yield return "E1:MaxErrorBackoff must be at least one second";
         if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromHours(12))

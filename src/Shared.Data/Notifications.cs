@@ -11,4 +11,7 @@ public static class Notifications
 
     /// <summary>E2 committed changes to postable index cases (no payload).</summary>
     public const string IndexCasesChanged = "viaduct_index_cases_changed";
+
+    /// <summary>An operator asked E1 to import a file again (<c>viaduct replay-file</c>; payload: file id).</summary>
+    public const string FilesReplay = "viaduct_files_replay";
 }

@@ -4,6 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Viaduct.Engines.E1.Extractor.Replay;
 using Viaduct.Shared.Data.Hosting;
 using Viaduct.Shared.Data.Model;
 using Viaduct.Shared.Data.Operations;
@@ -83,6 +84,12 @@ public sealed class FileImporter(
         await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
 
         Log.ImportStarted(logger, fileId, target.Bucket, target.Key);
+        await using var replay = target.Replay ? await ReplayBaseline.LoadAsync(connection, dataSource, fileId, cancellationToken) : null;
+        if (replay is not null)
+        {
+            Log.ReplayStarted(logger, fileId, replay.Present.Count);
+        }
+
         await using var content = ObjectStream.Open(s3, new GetObjectRequest
         {
             BucketName = target.Bucket,
@@ -99,7 +106,7 @@ public sealed class FileImporter(
         {
             using var eclrs = EclrsReader.Open(text);
             version = eclrs.Version;
-            rows = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, contentLength, cancellationToken);
+            rows = await CopyNewRowsAsync(connection, fileId, eclrs, badRows, contentLength, replay, cancellationToken);
         }
         catch (EclrsFormatException ex)
         {
@@ -112,11 +119,15 @@ public sealed class FileImporter(
 
         var sha = await content.Sha256Async();
 
-        // Two files with the same content racing: the lock makes the second wait and then see the first.
+        // Two files with the same content racing: the lock makes the second wait and then see the first. A processed
+        // file being replayed is not 'processed' meanwhile, yet it stays the original of its content.
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock($1)", cancellationToken, BinaryPrimitives.ReadInt64BigEndian(sha));
-        var original = await connection.ScalarAsync<long?>(
-            "SELECT id FROM files WHERE content_sha256 = $1 AND state = 'processed' AND id <> $2 LIMIT 1",
-            cancellationToken, sha, fileId);
+        var original = await connection.ScalarAsync<long?>("""
+            SELECT id FROM files
+            WHERE content_sha256 = $1 AND id <> $2
+                AND (state = 'processed' OR (replay_requested_at IS NOT NULL AND duplicate_of_file_id IS NULL))
+            ORDER BY id LIMIT 1
+            """, cancellationToken, sha, fileId);
         if (original is not null)
         {
             // What was copied rolls back: the file is only recorded.
@@ -127,7 +138,7 @@ public sealed class FileImporter(
         }
 
         var statistics = await RowMerge.MergeAsync(connection, fileId, rows, badRows, cancellationToken);
-        await FinishProcessedAsync(connection, fileId, sha, (short)version, content.BytesRead, statistics, cancellationToken);
+        await FinishProcessedAsync(connection, fileId, sha, (short)version, content.BytesRead, statistics, target.Replay, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.ImportFinished(logger, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad);
         return new ImportOutcome(fileId, ImportStatus.Processed, statistics);
@@ -139,7 +150,7 @@ public sealed class FileImporter(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("""
             WITH failed AS (
-                UPDATE files SET state = 'failed', failed_at = clock_timestamp(), error = $2, claimed_by = $4
+                UPDATE files SET state = 'failed', failed_at = clock_timestamp(), error = $2, claimed_by = $4, replay_requested_at = NULL
                 WHERE id = $1 AND state NOT IN ('processed', 'duplicate')
                 RETURNING id)
             INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
@@ -159,7 +170,8 @@ public sealed class FileImporter(
             """, cancellationToken, fileId, reason, identity.Engine, identity.Host);
     }
 
-    private sealed record Target(string Bucket, string Key, string ETag, string? VersionId);
+    /// <param name="Replay">An operator asked for the file to be imported again (<c>viaduct replay-file</c>).</param>
+    private sealed record Target(string Bucket, string Key, string ETag, string? VersionId, bool Replay);
 
     /// <summary>
     /// Reads the file in chunks. While a chunk's checksums are looked up in the dedup memory, the next chunk is
@@ -167,12 +179,19 @@ public sealed class FileImporter(
     /// once and a re-sent export sends the database little more than its checksums.
     /// </summary>
     private async Task<MergeRows> CopyNewRowsAsync(
-        NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, ReplayBaseline? replay,
+        CancellationToken cancellationToken)
     {
         await using var known = await KnownChecksums.OpenAsync(dataSource, cancellationToken);
         // Sized once from the object's size (rows are rarely under 500 bytes): growing by doubling would
         // reallocate large arrays again and again.
         var seenInFile = new HashSet<RowChecksum>((int)Math.Clamp(contentLength / 500, 1024, 4_000_000));
+        // A replayed file's rows that are still stored count as seen in the file: they are not copied again.
+        if (replay is not null)
+        {
+            seenInFile.UnionWith(replay.Present);
+        }
+
         var merged = new MergeRows();
         var scratch = new byte[32];
         var version = (short)eclrs.Version;
@@ -196,7 +215,8 @@ public sealed class FileImporter(
                     var chunk = ReadChunk(eclrs, badRows, pending == chunks[0] ? chunks[1] : chunks[0], scratch);
                     more = chunk.Count > 0;
                     var seenBefore = pendingLookup is null ? null : await pendingLookup;
-                    pendingLookup = more ? known.LookUpAsync(chunk, cancellationToken) : null;
+                    pendingLookup = !more ? null
+                        : replay is null ? known.LookUpAsync(chunk, cancellationToken) : replay.LookUpAsync(chunk, cancellationToken);
                     if (pending is not null)
                     {
                         CopyFresh(pending, seenBefore!);
@@ -306,11 +326,11 @@ public sealed class FileImporter(
             WITH claimed AS (
                 UPDATE files SET state = 'processing', processing_at = clock_timestamp(), claimed_by = $2, attempts = attempts + 1
                 WHERE id IN (SELECT id FROM files WHERE id = $1 AND state = ANY($3) FOR UPDATE SKIP LOCKED)
-                RETURNING id, bucket, object_key, etag, version_id),
+                RETURNING id, bucket, object_key, etag, version_id, replay_requested_at IS NOT NULL AS replay),
             recorded AS (
                 INSERT INTO events (engine, host, subject_type, subject_id, kind)
                 SELECT $4, $2, 'file', id, 'processing' FROM claimed)
-            SELECT bucket, object_key, etag, version_id FROM claimed
+            SELECT bucket, object_key, etag, version_id, replay FROM claimed
             """, fileId, identity.Host, FileState.Claimable, identity.Engine);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -318,7 +338,7 @@ public sealed class FileImporter(
             return null;
         }
 
-        return new Target(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        return new Target(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4));
     }
 
     private static async Task<bool> IsFinishedAsync(NpgsqlConnection connection, long fileId, CancellationToken cancellationToken)
@@ -328,19 +348,22 @@ public sealed class FileImporter(
     }
 
     private async Task FinishProcessedAsync(
-        NpgsqlConnection connection, long fileId, byte[] sha, short version, long bytes, FileStatistics statistics, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long fileId, byte[] sha, short version, long bytes, FileStatistics statistics, bool replay,
+        CancellationToken cancellationToken)
     {
+        // A replay's figures replace the file's (new: the rows it brought back); the first import's stay in its event.
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("""
                 UPDATE files SET state = 'processed', processed_at = clock_timestamp(), content_sha256 = $2, eclrs_version = $3,
                     size_bytes = coalesce(size_bytes, $4), row_count = $5, new_count = $6, duplicate_count = $7, bad_count = $8,
-                    county_stats = $9::jsonb, error = NULL
+                    county_stats = $9::jsonb, error = NULL, replay_requested_at = NULL
                 WHERE id = $1
                 """, fileId, sha, version, bytes, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad, statistics.CountiesJson()),
             new SqlStatement("""
                 INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
-                VALUES ($1, $2, 'file', $3, 'processed', jsonb_build_object('rows', $4, 'new', $5, 'duplicate', $6, 'bad', $7))
-                """, identity.Engine, identity.Host, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad),
+                VALUES ($1, $2, 'file', $3, 'processed', jsonb_build_object('rows', $4, 'new', $5, 'duplicate', $6, 'bad', $7)
+                    || CASE WHEN $8 THEN '{"replay": true}'::jsonb ELSE '{}'::jsonb END)
+                """, identity.Engine, identity.Host, fileId, statistics.Rows, statistics.New, statistics.Duplicate, statistics.Bad, replay),
             new SqlStatement("SELECT pg_notify($1, $2::text) WHERE $3 > 0", Shared.Data.Notifications.TestResultsReady, fileId, statistics.New));
     }
 
@@ -350,7 +373,7 @@ public sealed class FileImporter(
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("""
                 UPDATE files SET state = 'duplicate', processed_at = clock_timestamp(), content_sha256 = $2,
-                    duplicate_of_file_id = $3, error = NULL
+                    duplicate_of_file_id = $3, error = NULL, replay_requested_at = NULL
                 WHERE id = $1
                 """, fileId, sha, originalId),
             new SqlStatement("""

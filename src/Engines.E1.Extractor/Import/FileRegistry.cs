@@ -75,6 +75,20 @@ public sealed class FileRegistry(NpgsqlDataSource dataSource, EngineIdentity ide
         return unknown;
     }
 
+    /// <summary>Files an operator asked to replay that no import holds right now, longest waiting first.</summary>
+    public async Task<IReadOnlyList<long>> ReplayRequestedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id FROM files
+            WHERE replay_requested_at IS NOT NULL AND state IN ('received', 'processing')
+            ORDER BY replay_requested_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+            """);
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
     /// <summary>Files left unfinished (a replica died, or its event was lost) and older than the grace period.</summary>
     public async Task<IReadOnlyList<long>> AbandonedAsync(TimeSpan gracePeriod, int limit, CancellationToken cancellationToken)
     {
@@ -88,6 +102,11 @@ public sealed class FileRegistry(NpgsqlDataSource dataSource, EngineIdentity ide
             """);
         command.Parameters.Add(new() { Value = gracePeriod });
         command.Parameters.Add(new() { Value = limit });
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<long>> ReadIdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
