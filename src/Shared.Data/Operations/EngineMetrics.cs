@@ -43,7 +43,12 @@ public sealed class EngineMetrics : IDisposable
         _meter = meterFactory.Create(MeterName);
         _processed = _meter.CreateCounter<long>("viaduct.items.processed", "{item}", "Items an engine finished: rows, results, cases, synced cases.");
         _failures = _meter.CreateCounter<long>("viaduct.failures", "{failure}", "Failed items and failed engine steps.");
-        _batchDuration = _meter.CreateHistogram<double>("viaduct.batch.duration", "s", "How long one batch (a file, a claim, a job, a pull) took.");
+        // Both series exist from the start, at 0: an alert on the failures' increase needs a series before the first one.
+        _processed.Add(0, _engineTag);
+        _failures.Add(0, _engineTag);
+        // Buckets in seconds: the exporter's defaults (0 to 10,000) are meant for milliseconds and put every batch in one.
+        _batchDuration = _meter.CreateHistogram<double>("viaduct.batch.duration", "s", "How long one batch (a file, a claim, a job, a pull) took.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
         _meter.CreateObservableGauge("viaduct.backlog", ObserveBacklog, "{item}", "Items in the engine's ready state.");
         _meter.CreateObservableGauge("viaduct.lag", ObserveLag, "s", "Age of the oldest item in the engine's ready state.");
     }
