@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -47,10 +48,24 @@ public static class ViaductOperations
                 serviceName: "viaduct",
                 serviceInstanceId: builder.Services.Where(s => s.ServiceType == typeof(EngineIdentity))
                     .Select(s => s.ImplementationInstance).OfType<EngineIdentity>().FirstOrDefault()?.ToString()))
-            .WithMetrics(metrics => metrics
-                .AddMeter(EngineMetrics.MeterName)
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(EngineMetrics.MeterName);
+                ((IDeferredMeterProviderBuilder)metrics).Configure(KeepOwnEngineMeter);
+                metrics.AddPrometheusExporter();
+            });
         return builder;
+    }
+
+    // A provider listens to every meter of that name in the process; hosts sharing one (tests, benchmarks) would each
+    // report the others' engines. Only the instruments of this host's own meter factory are kept.
+    private static void KeepOwnEngineMeter(IServiceProvider services, MeterProviderBuilder provider)
+    {
+        var own = services.GetRequiredService<IMeterFactory>();
+        provider.AddView(instrument =>
+            instrument.Meter.Name == EngineMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, own)
+                ? MetricStreamConfiguration.Drop
+                : null);
     }
 
     /// <summary>Maps <c>/health</c>, <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
