@@ -30,7 +30,8 @@ internal static class GenerateCommand
             };
             var path = parse.GetValue(output)!.FullName;
             var bytes = SyntheticEclrs.WriteFile(path, options);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} rows ({bytes / 1024.0 / 1024.0:F1} MiB) to {path}"));
+            parse.InvocationConfiguration.Output.WriteLine(
+                string.Create(CultureInfo.InvariantCulture, $"wrote {count} rows ({bytes / 1024.0 / 1024.0:F1} MiB) to {path}"));
             return 0;
         });
         return command;

@@ -7,7 +7,7 @@ namespace Viaduct.Cli;
 /// <summary>What E2 made of the results so far: outcomes by kind, people, and index cases and lab results per county.</summary>
 internal static class SummaryCommand
 {
-    public static Command Create()
+    public static Command Create(CliSettings settings)
     {
         var wait = new Option<bool>("--wait") { Description = "First wait until E2 has taken every result that is ready" };
         var waitPosted = new Option<bool>("--wait-posted")
@@ -21,21 +21,22 @@ internal static class SummaryCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var dataSource = NpgsqlDataSource.Create(new CliSettings().ConnectionString);
+            var error = parse.InvocationConfiguration.Error;
+            await using var dataSource = settings.OpenDataSource();
             var deadline = DateTime.UtcNow + parse.GetValue(timeout);
-            if ((parse.GetValue(wait) || parse.GetValue(waitPosted)) && !await WaitAsync(dataSource, NothingToTransform, deadline, cancellationToken))
+            if ((parse.GetValue(wait) || parse.GetValue(waitPosted)) && !await WaitAsync(dataSource, NothingToTransform, deadline, settings.PollInterval, cancellationToken))
             {
-                await Console.Error.WriteLineAsync($"results were still waiting for E2 after {parse.GetValue(timeout)}; is the transformer running?");
+                await error.WriteLineAsync($"results were still waiting for E2 after {parse.GetValue(timeout)}; is the transformer running?");
                 return 1;
             }
 
-            if (parse.GetValue(waitPosted) && !await WaitAsync(dataSource, NothingToPost, deadline, cancellationToken))
+            if (parse.GetValue(waitPosted) && !await WaitAsync(dataSource, NothingToPost, deadline, settings.PollInterval, cancellationToken))
             {
-                await Console.Error.WriteLineAsync($"cases were still waiting to be posted after {parse.GetValue(timeout)}; are E3 and E4 running?");
+                await error.WriteLineAsync($"cases were still waiting to be posted after {parse.GetValue(timeout)}; are E3 and E4 running?");
                 return 1;
             }
 
-            await PrintAsync(dataSource, Console.Out, cancellationToken);
+            await PrintAsync(dataSource, parse.InvocationConfiguration.Output, cancellationToken);
             return 0;
         });
         return command;
@@ -50,7 +51,7 @@ internal static class SummaryCommand
             WHERE postable AND coalesce(post_state, '') NOT IN ('parked', 'failed') AND (post_state IS DISTINCT FROM 'posted' OR posted_version < version))
         """;
 
-    private static async Task<bool> WaitAsync(NpgsqlDataSource dataSource, string condition, DateTime deadline, CancellationToken cancellationToken)
+    private static async Task<bool> WaitAsync(NpgsqlDataSource dataSource, string condition, DateTime deadline, TimeSpan poll, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(condition);
         while (DateTime.UtcNow < deadline)
@@ -60,7 +61,7 @@ internal static class SummaryCommand
                 return true;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            await Task.Delay(poll, cancellationToken);
         }
 
         return false;

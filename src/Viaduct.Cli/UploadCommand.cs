@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
 using Amazon.S3.Transfer;
-using Npgsql;
 using Viaduct.Engines.E1.Extractor.Aws;
 using Viaduct.Engines.E1.Extractor.Import;
 
@@ -8,7 +8,9 @@ namespace Viaduct.Cli;
 
 internal static class UploadCommand
 {
-    public static Command Create()
+    private const int PartSize = 8 * 1024 * 1024;
+
+    public static Command Create(CliSettings settings)
     {
         var file = new Argument<FileInfo>("file") { Description = "The ECLRS file to drop into the inbox" };
         var key = new Option<string?>("--key") { Description = "Object key (default: the inbox prefix + the file name)" };
@@ -17,43 +19,70 @@ internal static class UploadCommand
         var command = new Command("upload", "Drop a file into the S3 inbox, as a lab or site would") { file, key, wait, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new CliSettings();
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             var e1 = settings.E1;
             var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await error.WriteLineAsync($"no such file: {path.FullName}");
+                return 1;
+            }
+
             var objectKey = parse.GetValue(key) ?? e1.InboxPrefix + path.Name;
             using var s3 = AwsClientFactory.CreateS3(settings.Aws);
+            var progress = new Progress(error, settings.ProgressInterval);
+            var gate = new Lock();
             // Multipart for large files, as S3 wants beyond 5 GB and compatible servers often far sooner.
-            using (var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = 8 * 1024 * 1024 }))
+            using (var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = PartSize }))
             {
-                await transfer.UploadAsync(new TransferUtilityUploadRequest
+                var request = new TransferUtilityUploadRequest { BucketName = e1.Bucket, Key = objectKey, FilePath = path.FullName, PartSize = PartSize };
+                // The SDK reports from its own threads, part by part.
+                request.UploadProgressEvent += (_, e) =>
                 {
-                    BucketName = e1.Bucket, Key = objectKey, FilePath = path.FullName, PartSize = 8 * 1024 * 1024,
-                }, cancellationToken);
+                    lock (gate)
+                    {
+                        progress.Report(() => string.Create(CultureInfo.InvariantCulture,
+                            $"uploading {objectKey}: {Mib(e.TransferredBytes)} of {Mib(e.TotalBytes)} MiB ({Progress.Percent(e.TransferredBytes, e.TotalBytes)})"));
+                    }
+                };
+                await transfer.UploadAsync(request, cancellationToken);
+            }
+
+            lock (gate)
+            {
+                progress.Done(string.Create(CultureInfo.InvariantCulture, $"uploaded {Mib(path.Length)} MiB"));
             }
 
             var etag = S3ObjectRef.NormalizeETag((await s3.GetObjectMetadataAsync(e1.Bucket, objectKey, cancellationToken)).ETag);
-            Console.WriteLine($"uploaded s3://{e1.Bucket}/{objectKey} (etag {etag})");
+            await output.WriteLineAsync($"uploaded s3://{e1.Bucket}/{objectKey} (etag {etag})");
             if (!parse.GetValue(wait))
             {
                 return 0;
             }
 
-            await using var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+            await using var dataSource = settings.OpenDataSource();
             var deadline = DateTime.UtcNow + parse.GetValue(timeout);
             while (DateTime.UtcNow < deadline)
             {
-                if (await FileStatusReader.ByKeyAsync(dataSource, e1.Bucket, objectKey, etag, cancellationToken) is { IsFinished: true } status)
+                var status = await FileDetails.ByKeyAsync(dataSource, e1.Bucket, objectKey, etag, cancellationToken);
+                if (status is { IsFinished: true })
                 {
-                    FileStatusPrinter.PrintDetail(Console.Out, status);
+                    FileStatusPrinter.PrintDetail(output, status);
                     return status.State == "failed" ? 1 : 0;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                progress.Report(() => status is null
+                    ? "waiting for E1 to register the file"
+                    : string.Create(CultureInfo.InvariantCulture, $"file {status.Id} is {status.State}{(status.ClaimedBy is { } host ? $" on {host}" : "")}"));
+                await Task.Delay(settings.PollInterval, cancellationToken);
             }
 
-            await Console.Error.WriteLineAsync($"E1 did not finish the file within {parse.GetValue(timeout)}; is the extractor running?");
+            await error.WriteLineAsync($"E1 did not finish the file within {parse.GetValue(timeout)}; is the extractor running?");
             return 1;
         });
         return command;
     }
+
+    private static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture);
 }
