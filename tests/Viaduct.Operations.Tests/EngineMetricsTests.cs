@@ -116,7 +116,8 @@ public sealed class EngineMetricsTests : IDisposable
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EngineMetrics.MeterName)
+            // Only this test's meter: hosts of other tests in the process have instruments of the same name.
+            if (instrument.Meter.Name == EngineMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _services.GetRequiredService<IMeterFactory>()))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -156,7 +157,8 @@ public sealed class EngineMetricsTests : IDisposable
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, _) =>
         {
-            if (instrument.Meter.Name == EngineMetrics.MeterName && instrument is Histogram<double> h)
+            if (instrument.Meter.Name == EngineMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _services.GetRequiredService<IMeterFactory>())
+                && instrument is Histogram<double> h)
             {
                 histogram = h;
             }
