@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole system locally as separate processes: starts PostgreSQL and the S3/SQS emulator (or reuses
-# them), builds Engines.sln (Release), then hands over to the supervisor (src/Viaduct.Run, viaduct-run), which
+# them), builds what it runs (Release), then hands over to the supervisor (src/Viaduct.Run, viaduct-run), which
 # migrates the database, starts the CommCare-like server, the dashboard host and the five engines, prefixes every
 # line of their output with the process's name, restarts none of them (one that ends stops them all, loudly),
 # and stops them all on Ctrl-C. See docs/running.md.
@@ -31,8 +31,10 @@ if (( ! help )); then
   . "$env_file"
 fi
 if (( build )) || [[ ! -f $supervisor ]]; then
-  log "building Engines.sln (Release)"
-  dotnet build Engines.sln --configuration Release --nologo -v quiet -clp:ErrorsOnly >&2
+  # The apps and the supervisor only (a solution filter of Engines.sln): a test project half-way through a change
+  # does not keep the system from running.
+  log "building the apps and viaduct-run (Release)"
+  dotnet build src/Viaduct.Run/run.slnf --configuration Release --nologo -v quiet -clp:ErrorsOnly >&2
 fi
 
 # exec: the supervisor is the foreground process, so the terminal's Ctrl-C reaches it (and not a shell in between).
