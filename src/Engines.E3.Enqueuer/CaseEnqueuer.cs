@@ -76,6 +76,7 @@ public sealed class CaseEnqueuer(
             }
         }
 
+        // The event carries the claim's time: a job may run, and post the case, before this is written.
         await connection.ExecuteBatchAsync(cancellationToken,
             new SqlStatement("""
                 UPDATE index_cases c SET post_job_id = u.job_id
@@ -83,9 +84,9 @@ public sealed class CaseEnqueuer(
                 WHERE c.id = u.id AND c.post_state = 'enqueued'
                 """, caseIds.ToArray(), jobIds.ToArray()),
             new SqlStatement("""
-                INSERT INTO events (engine, host, subject_type, subject_id, kind, detail)
-                SELECT $3, $4, 'index_case', u.id, 'enqueued', jsonb_build_object('job', u.job_id)
-                FROM unnest($1::bigint[], $2::text[]) AS u(id, job_id)
+                INSERT INTO events (occurred_at, engine, host, subject_type, subject_id, kind, detail)
+                SELECT c.enqueued_at, $3, $4, 'index_case', u.id, 'enqueued', jsonb_build_object('job', u.job_id)
+                FROM unnest($1::bigint[], $2::text[]) AS u(id, job_id) JOIN index_cases c ON c.id = u.id
                 """, caseIds.ToArray(), jobIds.ToArray(), identity.Engine, identity.Host));
         timer.Stop(claimed.Count);
         Log.Enqueued(logger, claimed.Count, jobIds.Distinct(StringComparer.Ordinal).Count());
