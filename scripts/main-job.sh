@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job, end to end on one machine: starts PostgreSQL and the S3/SQS emulator, builds,
-# migrates, starts the CommCare-like server and the engines E1 to E4, drops a sample ECLRS file into
-# the S3 inbox, and prints what E1 made of the file, what E2 made of its results (people, index cases,
-# lab results) and what E3/E4 posted to the CommCare-like server, per county; then edits one case in
-# the CommCare-like server, as a person there would, and shows E5 bringing the change back without
-# E3/E4 posting it again. Everything it started is stopped by PID when it ends.
+# migrates, starts the CommCare-like server, the engines E1 to E5 and the dashboard host, drops a sample
+# ECLRS file into the S3 inbox, and prints what E1 made of the file, what E2 made of its results
+# (people, index cases, lab results) and what E3/E4 posted to the CommCare-like server, per county;
+# then edits one case in the CommCare-like server, as a person there would, shows E5 bringing the
+# change back without E3/E4 posting it again, traces that case across the engines and prints the
+# operator's status. Everything it started is stopped by PID when it ends.
 #   scripts/main-job.sh [--rows N]   (default 2000 synthetic rows of fictitious people)
 set -euo pipefail
 LOG_TAG=main-job
@@ -46,31 +47,31 @@ log "migrating the database"
 dotnet "$(bin migrations/Viaduct.Migrations)/Viaduct.Migrations.dll" migrate
 
 commcare_port=$(pick_port 5080)
-e4_port=$(pick_port 5090)
 export CommCare__BaseUrl="http://127.0.0.1:$commcare_port/"
 log "starting the CommCare-like server on 127.0.0.1:$commcare_port (log: .local/logs/commcare.log)"
 ConnectionStrings__CommCare="$ConnectionStrings__Viaduct" CommCare__Urls="http://127.0.0.1:$commcare_port" \
   dotnet "$(bin src/Viaduct.CommCare)/Viaduct.CommCare.dll" >.local/logs/commcare.log 2>&1 &
 engine_pids+=($!)
 
-log "starting E1 (log: .local/logs/e1.log)"
-dotnet "$(bin src/Engines.E1.Extractor)/Viaduct.E1.Extractor.dll" >.local/logs/e1.log 2>&1 &
-engine_pids+=($!)
-
-log "starting E2 (log: .local/logs/e2.log)"
-dotnet "$(bin src/Engines.E2.Transformer)/Viaduct.E2.Transformer.dll" >.local/logs/e2.log 2>&1 &
-engine_pids+=($!)
-
-log "starting E3 (log: .local/logs/e3.log)"
-dotnet "$(bin src/Engines.E3.Enqueuer)/Viaduct.E3.Enqueuer.dll" >.local/logs/e3.log 2>&1 &
-engine_pids+=($!)
-
-log "starting E4 and its dashboard on http://127.0.0.1:$e4_port/hangfire (log: .local/logs/e4.log)"
-dotnet "$(bin src/Engines.E4.Loader)/Viaduct.E4.Loader.dll" --urls "http://127.0.0.1:$e4_port" >.local/logs/e4.log 2>&1 &
-engine_pids+=($!)
-
-log "starting E5, pulling every 5 s (log: .local/logs/e5.log)"
-E5__PollInterval=00:00:05 dotnet "$(bin src/Engines.E5.Sync)/Viaduct.E5.Sync.dll" >.local/logs/e5.log 2>&1 &
+# start_host NAME PROJECT DLL PREFERRED_PORT [VAR=VALUE ...]: one host in the background, its log in .local/logs/NAME.log,
+# /health and /metrics on the port it prints.
+start_host() {
+  local name=$1 project=$2 dll=$3 port
+  port=$(pick_port "$4")
+  shift 4
+  log "starting $name: http://127.0.0.1:$port/health, /metrics (log: .local/logs/$name.log)"
+  env "$@" dotnet "$(bin "$project")/$dll" --urls "http://127.0.0.1:$port" >".local/logs/$name.log" 2>&1 &
+  engine_pids+=($!)
+}
+start_host e1 src/Engines.E1.Extractor Viaduct.E1.Extractor.dll 5091
+start_host e2 src/Engines.E2.Transformer Viaduct.E2.Transformer.dll 5092
+start_host e3 src/Engines.E3.Enqueuer Viaduct.E3.Enqueuer.dll 5093
+start_host e4 src/Engines.E4.Loader Viaduct.E4.Loader.dll 5094
+# E5 pulls every 5 s here, so the edit below comes back quickly.
+start_host e5 src/Engines.E5.Sync Viaduct.E5.Sync.dll 5095 E5__PollInterval=00:00:05
+dashboard_port=$(pick_port 5090)
+log "starting the dashboard host: operator page http://127.0.0.1:$dashboard_port/ops, jobs /hangfire (log: .local/logs/dashboard.log)"
+dotnet "$(bin src/Viaduct.Dashboard)/Viaduct.Dashboard.dll" --urls "http://127.0.0.1:$dashboard_port" >.local/logs/dashboard.log 2>&1 &
 engine_pids+=($!)
 
 viaduct() { dotnet "$(bin src/Viaduct.Cli)/viaduct.dll" "$@"; }
@@ -106,7 +107,12 @@ for _ in $(seq 120); do
 done
 [[ $(psql -At -c "SELECT properties->>'address_city' FROM index_cases WHERE id = $case_row") == "$edited" ]] \
   || die "E5 did not bring the edit of case $case_row back within a minute (see .local/logs/e5.log)"
+ready_for_e3=$(psql -At -c "SELECT count(*) FROM index_cases WHERE id = $case_row AND version > posted_version")
+[[ $ready_for_e3 == 0 ]] || die "the synced edit raised case $case_row's version: E3/E4 would post it back"
 log "E5 brought the edit back; the case's version is unchanged, so E3/E4 do not post it again"
-psql -c "SELECT c.id AS index_case, c.version, c.posted_version, c.properties->>'address_city' AS address_city, s.kind, s.fields, s.synced_at
-         FROM index_cases c JOIN sync_changes s ON s.index_case_id = c.id WHERE c.id = $case_row ORDER BY s.id DESC LIMIT 1"
-psql -c "SELECT count(*) AS cases_ready_for_e3 FROM index_cases WHERE postable AND version > enqueued_version AND (post_state IS NULL OR post_state = 'posted')"
+echo
+log "the edited case across the engines (viaduct trace case $case_row)"
+viaduct trace case "$case_row"
+echo
+log "the system as the operator page shows it (viaduct status; live at http://127.0.0.1:$dashboard_port/ops)"
+viaduct status
