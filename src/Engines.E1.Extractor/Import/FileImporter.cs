@@ -84,7 +84,7 @@ public sealed class FileImporter(
         await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
 
         Log.ImportStarted(logger, fileId, target.Bucket, target.Key);
-        await using var replay = target.Replay ? await ReplayBaseline.LoadAsync(connection, dataSource, fileId, cancellationToken) : null;
+        var replay = target.Replay ? await ReplayBaseline.LoadAsync(connection, fileId, cancellationToken) : null;
         if (replay is not null)
         {
             Log.ReplayStarted(logger, fileId, replay.Present.Count);
@@ -182,7 +182,7 @@ public sealed class FileImporter(
         NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, ReplayBaseline? replay,
         CancellationToken cancellationToken)
     {
-        await using var known = await KnownChecksums.OpenAsync(dataSource, cancellationToken);
+        await using var known = await KnownChecksums.OpenAsync(dataSource, replay is null ? null : fileId, cancellationToken);
         // Sized once from the object's size (rows are rarely under 500 bytes): growing by doubling would
         // reallocate large arrays again and again.
         var seenInFile = new HashSet<RowChecksum>((int)Math.Clamp(contentLength / 500, 1024, 4_000_000));
@@ -215,8 +215,7 @@ public sealed class FileImporter(
                     var chunk = ReadChunk(eclrs, badRows, pending == chunks[0] ? chunks[1] : chunks[0], scratch);
                     more = chunk.Count > 0;
                     var seenBefore = pendingLookup is null ? null : await pendingLookup;
-                    pendingLookup = !more ? null
-                        : replay is null ? known.LookUpAsync(chunk, cancellationToken) : replay.LookUpAsync(chunk, cancellationToken);
+                    pendingLookup = more ? known.LookUpAsync(chunk, cancellationToken) : null;
                     if (pending is not null)
                     {
                         CopyFresh(pending, seenBefore!);

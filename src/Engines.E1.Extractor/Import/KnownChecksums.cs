@@ -14,23 +14,33 @@ internal sealed class KnownChecksums : IAsyncDisposable
     private readonly NpgsqlCommand _lookup;
     private bool _prepared;
 
-    private KnownChecksums(NpgsqlConnection connection)
+    private KnownChecksums(NpgsqlConnection connection, long? replayedFileId)
     {
         _connection = connection;
         // One statement, prepared once and run for every chunk of the file.
         _lookup = new NpgsqlCommand(
-            "SELECT a.checksum FROM unnest($1::bytea[]) AS c(checksum) JOIN abouts a ON a.checksum = c.checksum", connection);
+            "SELECT a.checksum FROM unnest($1::bytea[]) AS c(checksum) JOIN abouts a ON a.checksum = c.checksum"
+                + (replayedFileId is null ? "" : " WHERE a.first_file_id <> $2"),
+            connection);
         _lookup.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea });
+        if (replayedFileId is { } fileId)
+        {
+            _lookup.Parameters.Add(new NpgsqlParameter { Value = fileId });
+        }
     }
 
-    public static async Task<KnownChecksums> OpenAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <param name="replayedFileId">
+    /// A file being replayed: the memory remembers every row it ever brought, including rows deleted since, and would
+    /// call those duplicates; so only rows another file brought first count as known (see <c>ReplayBaseline</c>).
+    /// </param>
+    public static async Task<KnownChecksums> OpenAsync(NpgsqlDataSource dataSource, long? replayedFileId, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // A probe of a few thousand keys into a table of millions is an index lookup each; a planner whose
         // statistics lag behind a freshly loaded abouts could otherwise pick a scan of the whole table.
         await using var command = new NpgsqlCommand("SET enable_seqscan = off", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return new KnownChecksums(connection);
+        return new KnownChecksums(connection, replayedFileId);
     }
 
     public async ValueTask DisposeAsync()
