@@ -49,9 +49,11 @@ internal static class UploadCommand
                 await transfer.UploadAsync(request, cancellationToken);
             }
 
+            // The SDK may raise its last progress event after the upload has returned: the final line is ours.
             lock (gate)
             {
-                progress.Done(string.Create(CultureInfo.InvariantCulture, $"uploaded {Mib(path.Length)} MiB"));
+                progress.Done(string.Create(CultureInfo.InvariantCulture,
+                    $"uploading {objectKey}: {Mib(path.Length)} of {Mib(path.Length)} MiB (100%)"));
             }
 
             var etag = S3ObjectRef.NormalizeETag((await s3.GetObjectMetadataAsync(e1.Bucket, objectKey, cancellationToken)).ETag);
