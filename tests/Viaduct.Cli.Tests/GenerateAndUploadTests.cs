@@ -37,7 +37,7 @@ public sealed class GenerateAndUploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_with_wait_prints_the_statistics_E1_recorded_for_the_file()
     {
-        var e1 = await EngineHosts.StartE1Async(_database, _inbox);
+        var e1 = await InProcessEngines.StartE1Async(_database, _inbox);
         try
         {
             using var file = new TempFile();

@@ -22,7 +22,7 @@ public sealed class ReplayFileTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _inbox.InitializeAsync();
-        _e1 = await EngineHosts.StartE1Async(_database, _inbox, s => s["E1:ReplayPollInterval"] = "00:10:00");
+        _e1 = await InProcessEngines.StartE1Async(_database, _inbox, s => s["E1:ReplayPollInterval"] = "00:10:00");
     }
 
     public async Task DisposeAsync()

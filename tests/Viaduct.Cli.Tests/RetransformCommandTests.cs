@@ -28,7 +28,7 @@ public sealed class RetransformCommandTests : IAsyncLifetime
         await _database.InitializeAsync();
         _results = await StoredResults.AddAsync(_database, [.. Enumerable.Range(0, 60).Select(i => SyntheticEclrs.Row(9, i))]);
         _fileId = await _database.ScalarAsync<long>("SELECT file_id FROM test_results WHERE id = $1", _results[0]);
-        await EngineHosts.TransformAllAsync(_database);
+        await InProcessEngines.TransformAllAsync(_database);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();
@@ -67,7 +67,7 @@ public sealed class RetransformCommandTests : IAsyncLifetime
         Assert.Equal(3, result.Error.Split('\n').Count(l => l.StartsWith("retransform: ", StringComparison.Ordinal) && l.Contains(" of 60 ", StringComparison.Ordinal)));
         await Eventually.ReturnsAsync(async () => { await listener.WaitAsync(TimeSpan.FromMilliseconds(100)); return woken; }, n => n == 3, TimeSpan.FromSeconds(5), "a wake-up per chunk");
 
-        await EngineHosts.TransformAllAsync(_database);
+        await InProcessEngines.TransformAllAsync(_database);
 
         Assert.Equal(0L, await ReadyAsync());
         Assert.Equal(120L, await _database.ScalarAsync<long>("SELECT count(*) FROM transform_outcomes"));

@@ -17,7 +17,7 @@ public sealed class SummaryCommandTests(ViaductDatabase database) : IClassFixtur
         Assert.Equal(1, waiting.ExitCode);
         Assert.Contains("results were still waiting for E2", waiting.Error, StringComparison.Ordinal);
 
-        await EngineHosts.TransformAllAsync(database);
+        await InProcessEngines.TransformAllAsync(database);
         var result = await commands.SucceedsAsync("summary", "--wait");
 
         var people = await database.ScalarAsync<long>("SELECT count(*) FROM people");

@@ -144,7 +144,7 @@ public sealed class TraceTests : IAsyncLifetime
     {
         using var file = new TempFile();
         await commands.SucceedsAsync("generate", "--rows", "40", "--seed", "21", "--bad-share", "0.05", "--out", file.Path);
-        var e1 = await EngineHosts.StartE1Async(_database, _inbox);
+        var e1 = await InProcessEngines.StartE1Async(_database, _inbox);
         try
         {
             await commands.SucceedsAsync("upload", file.Path, "--key", "inbox/trace.txt", "--wait", "--timeout", "00:01:00");
@@ -154,7 +154,7 @@ public sealed class TraceTests : IAsyncLifetime
             await EngineHosts.StopAsync(e1);
         }
 
-        await EngineHosts.TransformAllAsync(_database);
+        await InProcessEngines.TransformAllAsync(_database);
         await using (var outbound = await OutboundPipeline.StartAsync(_database, _commCare))
         {
             Assert.True(await outbound.EnqueueAllAsync() > 0);

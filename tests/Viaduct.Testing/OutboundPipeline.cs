@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Viaduct.Engines.E2.Transformer;
-using Viaduct.Engines.E2.Transformer.Transform;
 using Viaduct.Engines.E3.Enqueuer;
 using Viaduct.Engines.E4.Loader;
 using Viaduct.Shared.Hosting;
@@ -69,21 +67,7 @@ public sealed class OutboundPipeline : IAsyncDisposable
     public async Task SeedAsync(int rows, int seed = 5)
     {
         await StoredResults.AddAsync(Database, [.. Enumerable.Range(0, rows).Select(i => SyntheticEclrs.Row(seed, i))]);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Viaduct"] = Database.ConnectionString,
-            ["E2:WorkerEnabled"] = "false",
-        });
-        builder.AddE2Transformer();
-        using var e2 = builder.Build();
-        await e2.StartAsync();
-        var transformer = e2.Services.GetRequiredService<ResultTransformer>();
-        while (await transformer.TransformBatchAsync(CancellationToken.None) > 0)
-        {
-        }
-
-        await e2.StopAsync();
+        await InProcessEngines.TransformAllAsync(Database);
     }
 
     /// <summary>Starts E4 (its Hangfire server, /health and /metrics) against the database and the CommCare-like server.</summary>

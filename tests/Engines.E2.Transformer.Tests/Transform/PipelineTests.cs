@@ -34,7 +34,7 @@ public sealed class PipelineTests : IAsyncLifetime
         var logs = new LogCapture();
         // The poll interval is far longer than the test may take: only E1's notification can wake E2 in time.
         await using var e2 = await E2Host.StartAsync(_database, batchSize: 500, logs: logs, loop: true, pollInterval: TimeSpan.FromMinutes(5));
-        using var e1 = await E1Process.StartAsync(_database, _inbox, logs);
+        using var e1 = await InProcessEngines.StartE1Async(_database, _inbox, logs: logs);
         await Eventually.ReturnsAsync(
             () => _database.ScalarAsync<long>("SELECT count(*) FROM counties"), n => n > 0, TimeSpan.FromSeconds(10), "E2 to start and write the counties");
 
