@@ -37,5 +37,8 @@ if (( build )) || [[ ! -f $supervisor ]]; then
   dotnet build src/Viaduct.Run/run.slnf --configuration Release --nologo -v quiet -clp:ErrorsOnly >&2
 fi
 
+# Logs as text lines for a person at the terminal (the hosts' default is JSON, for collectors); set
+# Viaduct__LogFormat=json to keep JSON.
+export Viaduct__LogFormat=${Viaduct__LogFormat:-text}
 # exec: the supervisor is the foreground process, so the terminal's Ctrl-C reaches it (and not a shell in between).
 exec dotnet "$supervisor" "${args[@]}"
