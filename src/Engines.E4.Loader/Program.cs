@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E4.Loader;
 using Viaduct.Shared.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddE4Loader();
 var app = builder.Build();
 app.MapViaductOperations();

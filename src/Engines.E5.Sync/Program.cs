@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Viaduct.Engines.E5.Sync;
 using Viaduct.Shared.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddE5Sync();
 var app = builder.Build();
 app.MapViaductOperations();
