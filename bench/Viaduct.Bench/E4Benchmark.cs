@@ -18,7 +18,7 @@ internal sealed record E4BenchmarkSettings(
     bool Profile, bool KeepDatabase)
 {
     /// <summary>E4's own default of E4:WorkerCount, used when --workers is not given (the reference runs as many).</summary>
-    public const int DefaultWorkers = 20;
+    public const int DefaultWorkers = 10;
 
     public static readonly string[] Options =
     [
@@ -117,8 +117,8 @@ internal static class E4Benchmark
         report.Setting("CommCare-like server latency", $"{settings.LatencyMs} ms before each API request (CommCare:Faults:Latency), no other faults");
         report.Setting("E4 workers (E4:WorkerCount)", settings.Workers == E4BenchmarkSettings.DefaultWorkers
             ? $"{settings.Workers} (E4's default)" : settings.Workers.ToString(Inv));
-        report.Setting("cases per job (E3:CasesPerJob)", settings.CasesPerJob is { } perJob ? perJob.ToString(Inv) : "E3's default (25)");
-        report.Setting("E3 claim batch (E3:BatchSize)", settings.E3BatchSize is { } e3Batch ? e3Batch.ToString(Inv) : "E3's default (1,000)");
+        report.Setting("cases per job (E3:CasesPerJob)", settings.CasesPerJob is { } perJob ? perJob.ToString(Inv) : "E3's default (100)");
+        report.Setting("E3 claim batch (E3:BatchSize)", settings.E3BatchSize is { } e3Batch ? e3Batch.ToString(Inv) : "E3's default (5,000)");
         foreach (var (name, value) in settings.EngineEnvironment)
         {
             report.Setting("E3/E4 environment (--env)", $"{name}={value}");

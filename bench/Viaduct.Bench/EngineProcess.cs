@@ -89,8 +89,13 @@ internal sealed class EngineProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(directory, kind.AssemblyFile));
-        // Engines serve /health and /metrics on a fixed port by default; a benchmark's copies take any free one.
-        start.Environment["Urls"] = "http://127.0.0.1:0";
+        // Engines serve /health and /metrics on a fixed port by default; a benchmark's copies take any free one. (The
+        // CommCare-like server is given its address by the benchmark.)
+        if (kind != EngineKind.CommCare)
+        {
+            start.Environment["Urls"] = "http://127.0.0.1:0";
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
