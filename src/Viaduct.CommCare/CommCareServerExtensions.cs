@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
@@ -51,16 +53,26 @@ public static class CommCareServerExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<RequestStats>();
         builder.Services.AddHostedService<CaseSchema>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        // Like Viaduct's own hosts: Prometheus text at /metrics, here the server's request figures.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.AspNetCore.Hosting")
+            .AddPrometheusExporter());
         return builder;
     }
 
-    /// <summary>The gate (ApiKey auth, stats, faults), the case API, the control endpoints and <c>/health</c>.</summary>
+    /// <summary>
+    /// The gate (ApiKey auth, stats, faults), the case API, the control endpoints, <c>/health</c> (and <c>/live</c>,
+    /// <c>/ready</c>) and <c>/metrics</c>.
+    /// </summary>
     public static WebApplication MapCommCareServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ApiGate>();
         app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         CaseApiEndpoints.Map(app);
         ControlEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -116,6 +128,8 @@ public static class CommCareServerExtensions
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }
+
+    private const string ReadyTag = "ready";
 
     private sealed class DatabaseHealthCheck(CaseDatabase database) : IHealthCheck
     {

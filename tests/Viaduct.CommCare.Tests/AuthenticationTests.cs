@@ -72,4 +72,21 @@ public sealed class AuthenticationTests(CommCareFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Unauthorized, faults.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, stats.StatusCode);
     }
+
+    [Fact]
+    public async Task Liveness_readiness_and_metrics_answer_without_an_api_key()
+    {
+        using var anonymous = Server.NewClient(null, null);
+
+        using var live = await anonymous.GetAsync("/health/live");
+        using var ready = await anonymous.GetAsync("/health/ready");
+        using var metrics = await anonymous.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        // The requests just made are counted.
+        Assert.Contains("http_server_request_duration_seconds", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
