@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Viaduct.Engines.E5.Sync.CommCare;
+using Viaduct.Shared.CommCare;
 using Viaduct.Engines.E5.Sync.Sync;
 using Viaduct.Shared.Data.Hosting;
 using Viaduct.Shared.Data.Operations;
@@ -33,24 +33,17 @@ public static class E5SyncHostExtensions
         builder.AddViaductEngine(EngineName, configureLogging);
 
         builder.Services.AddValidatedOptions<E5Options>(E5Options.Section, o => o.Problems());
-        builder.Services.AddValidatedOptions<SyncCommCareOptions>(SyncCommCareOptions.Section, o => o.Problems());
+        builder.Services.AddValidatedOptions<CommCareConnectionOptions>(CommCareConnectionOptions.Section, o => o.Problems());
 
         var http = builder.Services.AddHttpClient(CaseChangesClient.HttpClientName, (provider, client) =>
         {
-            var options = provider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
-            var baseUrl = options.BaseUrl.ToString();
-            client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
-            // Each try is bounded by the pipeline's timeout.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", $"{options.Username}:{options.ApiKey}");
-            client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Viaduct-E5", "1.0"));
+            provider.GetRequiredService<IOptions<CommCareConnectionOptions>>().Value.Configure(client, "Viaduct-E5");
         });
         // The factory's default loggers write each request's URL; E5 logs domains and statuses instead.
         http.RemoveAllLoggers();
         http.AddResilienceHandler(CaseChangesClient.HttpClientName, (pipeline, context) =>
         {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<SyncCommCareOptions>>().Value;
+            var options = context.ServiceProvider.GetRequiredService<IOptions<CommCareConnectionOptions>>().Value;
             if (options.MaxRetries > 0)
             {
                 // Reads only: every retry is safe. The defaults retry 408, 429, 5xx, timeouts and network errors and honour Retry-After.

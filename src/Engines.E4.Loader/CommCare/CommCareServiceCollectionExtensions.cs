@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,15 +29,7 @@ public static class CommCareServiceCollectionExtensions
 
         var builder = services.AddHttpClient<ICommCareClient, CommCareClient>((provider, http) =>
         {
-            var options = provider.GetRequiredService<IOptions<CommCareOptions>>().Value;
-            var baseUrl = options.BaseUrl.ToString();
-            http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
-            // Each try is bounded by the pipeline's timeout and the tries and delays are bounded in number and length:
-            // HttpClient's own overall timeout would only cut a legitimate Retry-After wait short.
-            http.Timeout = Timeout.InfiniteTimeSpan;
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", $"{options.Username}:{options.ApiKey}");
-            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Viaduct-E4", "1.0"));
+            provider.GetRequiredService<IOptions<CommCareOptions>>().Value.Configure(http, "Viaduct-E4");
         });
 
         // The factory's default loggers write each request's URL, and URLs carry external ids: CommCareClient logs
