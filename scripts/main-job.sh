@@ -53,6 +53,9 @@ ConnectionStrings__CommCare="$ConnectionStrings__Viaduct" CommCare__Urls="http:/
   dotnet "$(bin src/Viaduct.CommCare)/Viaduct.CommCare.dll" >.local/logs/commcare.log 2>&1 &
 engine_pids+=($!)
 
+# Hosts report their figures every second (default 5 s), so the status printed at the end is current.
+export Operations__ReportInterval=00:00:01
+
 # start_host NAME PROJECT DLL PREFERRED_PORT [VAR=VALUE ...]: one host in the background, its log in .local/logs/NAME.log,
 # /health and /metrics on the port it prints.
 start_host() {
@@ -115,4 +118,5 @@ log "the edited case across the engines (viaduct trace case $case_row)"
 viaduct trace case "$case_row"
 echo
 log "the system as the operator page shows it (viaduct status; live at http://127.0.0.1:$dashboard_port/ops)"
+sleep 2 # one more report from every host, after the trace above
 viaduct status
