@@ -45,6 +45,38 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// A fresh database for one run: created, migrated, given the <c>--pg-set</c> settings, and named in the report.
+    /// Dropped again if any of that fails (unless <paramref name="keep"/>).
+    /// </summary>
+    public static async Task<BenchDatabase> PrepareAsync(
+        string adminConnectionString, bool keep, IReadOnlyList<(string Name, string Value)> settings, BenchReport report,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(report);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var database = await CreateAsync(adminConnectionString, cancellationToken);
+        database.Keep = keep;
+        try
+        {
+            await database.MigrateAsync(cancellationToken);
+            report.Setting("database", $"{database.Name} (created and migrated in {watch.Elapsed.TotalSeconds.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)} s)");
+            foreach (var (name, value) in settings)
+            {
+                await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
+                report.Setting("database setting (--pg-set)", $"{name} = {value}");
+            }
+
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken) =>
         await SchemaMigrator.MigrateAsync(
             new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString, cancellationToken);

@@ -19,6 +19,19 @@ internal static class BenchRun
         }
     }
 
+    /// <summary>Stops and removes what a run made, in the order given (engines before the database they use); nulls are skipped.</summary>
+    public static async Task DisposeAsync(params IEnumerable<IAsyncDisposable?> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        foreach (var resource in resources)
+        {
+            if (resource is not null)
+            {
+                await resource.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Prints the report; 1 when the run did not finish or its checks found the engines' work wrong.</summary>
     /// <param name="whatWasChecked">What the checks are about, as in "what was posted".</param>
     public static int Finish(BenchReport report, bool failed, bool checksFailed, string whatWasChecked)

@@ -77,15 +77,7 @@ internal static class E1Benchmark
         try
         {
             // (a) a fresh, migrated database
-            var watch = Stopwatch.StartNew();
-            database = await BenchDatabase.CreateAsync(admin, cancellationToken);
-            await database.MigrateAsync(cancellationToken);
-            report.Setting("database", $"{database.Name} (created and migrated in {watch.Elapsed.TotalSeconds.ToString("N2", Inv)} s)");
-            foreach (var (name, value) in settings.DatabaseSettings)
-            {
-                await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
-                report.Setting("database setting (--pg-set)", $"{name} = {value}");
-            }
+            database = await BenchDatabase.PrepareAsync(admin, keep: false, settings.DatabaseSettings, report, cancellationToken);
 
             Progress($"database {database.Name} migrated");
 
@@ -94,7 +86,7 @@ internal static class E1Benchmark
             var fileB = Path.Combine(temp.FullName, "b.txt");
             var optionsA = new SyntheticEclrsOptions { Rows = settings.Rows, Seed = settings.Seed, Version = settings.Version, BadRowShare = settings.BadShare };
             var optionsB = optionsA with { FirstIndex = SyntheticEclrs.FirstIndexForDuplicateShare(settings.Rows, settings.DuplicateShare) };
-            watch.Restart();
+            var watch = Stopwatch.StartNew();
             var bytesA = SyntheticEclrs.WriteFile(fileA, optionsA);
             var generateSeconds = watch.Elapsed.TotalSeconds;
             var bytesB = SyntheticEclrs.WriteFile(fileB, optionsB);
@@ -178,21 +170,7 @@ internal static class E1Benchmark
         }
         finally
         {
-            if (e1 is not null)
-            {
-                await e1.DisposeAsync();
-            }
-
-            if (inbox is not null)
-            {
-                await inbox.DisposeAsync();
-            }
-
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
-
+            await BenchRun.DisposeAsync(e1, inbox, database);
             temp.Delete(recursive: true);
         }
 

@@ -103,16 +103,7 @@ internal static class E2Benchmark
         var checksFailed = false;
         try
         {
-            var watch = Stopwatch.StartNew();
-            database = await BenchDatabase.CreateAsync(admin, cancellationToken);
-            database.Keep = settings.KeepDatabase;
-            await database.MigrateAsync(cancellationToken);
-            report.Setting("database", $"{database.Name} (created and migrated in {watch.Elapsed.TotalSeconds.ToString("N2", Inv)} s)");
-            foreach (var (name, value) in settings.DatabaseSettings)
-            {
-                await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
-                report.Setting("database setting (--pg-set)", $"{name} = {value}");
-            }
+            database = await BenchDatabase.PrepareAsync(admin, settings.KeepDatabase, settings.DatabaseSettings, report, cancellationToken);
 
             if (settings.SetupSql is { } setupSql)
             {
@@ -202,21 +193,7 @@ internal static class E2Benchmark
         }
         finally
         {
-            foreach (var engine in replicas.Select(r => r.Engine).Append(e1).OfType<EngineProcess>())
-            {
-                await engine.DisposeAsync();
-            }
-
-            if (inbox is not null)
-            {
-                await inbox.DisposeAsync();
-            }
-
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
-
+            await BenchRun.DisposeAsync([.. replicas.Select(r => r.Engine), e1, inbox, database]);
             temp.Delete(recursive: true);
         }
 

@@ -135,16 +135,7 @@ internal static class E4Benchmark
         var checksFailed = false;
         try
         {
-            var watch = Stopwatch.StartNew();
-            database = await BenchDatabase.CreateAsync(admin, cancellationToken);
-            database.Keep = settings.KeepDatabase;
-            await database.MigrateAsync(cancellationToken);
-            report.Setting("database", $"{database.Name} (created and migrated in {watch.Elapsed.TotalSeconds.ToString("N2", Inv)} s)");
-            foreach (var (name, value) in settings.DatabaseSettings)
-            {
-                await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
-                report.Setting("database setting (--pg-set)", $"{name} = {value}");
-            }
+            database = await BenchDatabase.PrepareAsync(admin, settings.KeepDatabase, settings.DatabaseSettings, report, cancellationToken);
 
             Progress($"database {database.Name} migrated");
 
@@ -231,15 +222,7 @@ internal static class E4Benchmark
         }
         finally
         {
-            foreach (var process in Enumerable.Reverse(processes))
-            {
-                await process.DisposeAsync();
-            }
-
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
+            await BenchRun.DisposeAsync([.. Enumerable.Reverse(processes), database]);
         }
 
         return BenchRun.Finish(report, failed, checksFailed, "what was posted");

@@ -61,16 +61,7 @@ internal static class E5Benchmark
         var checksFailed = false;
         try
         {
-            var watch = Stopwatch.StartNew();
-            database = await BenchDatabase.CreateAsync(admin, cancellationToken);
-            database.Keep = settings.KeepDatabase;
-            await database.MigrateAsync(cancellationToken);
-            report.Setting("database", $"{database.Name} (created and migrated in {watch.Elapsed.TotalSeconds.ToString("N2", Inv)} s)");
-            foreach (var (name, value) in settings.DatabaseSettings)
-            {
-                await database.ExecuteAsync($"ALTER DATABASE {database.Name} SET {name} = '{value.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
-                report.Setting("database setting (--pg-set)", $"{name} = {value}");
-            }
+            database = await BenchDatabase.PrepareAsync(admin, settings.KeepDatabase, settings.DatabaseSettings, report, cancellationToken);
 
             Progress($"database {database.Name} migrated");
 
@@ -81,7 +72,7 @@ internal static class E5Benchmark
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", $"{E4Benchmark.ApiUser}:{E4Benchmark.ApiKey}");
             Progress($"CommCare-like server (pid {commCare.Id}) is up at {commCareUrl}");
 
-            watch.Restart();
+            var watch = Stopwatch.StartNew();
             await SeedAsync(database, api, settings, cancellationToken);
             report.Figure("seeding (not measured)", $"{watch.Elapsed.TotalSeconds.ToString("N1", Inv)} s: local cases by SQL, remote ones by the server's bulk upsert (100 a request)");
             await database.ExecuteAsync("ANALYZE", cancellationToken);
@@ -192,15 +183,7 @@ internal static class E5Benchmark
         }
         finally
         {
-            foreach (var process in Enumerable.Reverse(processes))
-            {
-                await process.DisposeAsync();
-            }
-
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
+            await BenchRun.DisposeAsync([.. Enumerable.Reverse(processes), database]);
         }
 
         return BenchRun.Finish(report, failed, checksFailed, "what was synced");
