@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Viaduct.Shared.Data.Hosting;
 
 namespace Viaduct.Engines.E4.Loader.CommCare;
 
@@ -21,10 +22,7 @@ public static class CommCareServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<CommCareOptions>()
-            .Bind(configuration.GetSection(CommCareOptions.Section))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommCareOptions>, CommCareOptionsValidator>());
+        services.AddValidatedOptions<CommCareOptions>(configuration.GetSection(CommCareOptions.Section), o => o.Problems());
         services.TryAddSingleton(TimeProvider.System);
 
         var builder = services.AddHttpClient<ICommCareClient, CommCareClient>((provider, http) =>
@@ -45,14 +43,5 @@ public static class CommCareServiceCollectionExtensions
                 provider.GetRequiredService<TimeProvider>());
         });
         return builder;
-    }
-
-    private sealed class CommCareOptionsValidator : IValidateOptions<CommCareOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, CommCareOptions options)
-        {
-            var problems = options.Problems().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,16 @@ public static class ValidatedOptions
         ArgumentNullException.ThrowIfNull(problems);
         services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    /// <summary>The same, bound to a configuration section the caller holds (one not registered in the container).</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(
+        this IServiceCollection services, IConfigurationSection section, Func<TOptions, IEnumerable<string>> problems)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
+        return services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
     }
 
     private sealed class ProblemsValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
