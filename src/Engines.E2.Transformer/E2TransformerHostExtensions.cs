@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Viaduct.Engines.E2.Transformer.Counties;
 using Viaduct.Engines.E2.Transformer.Transform;
 using Viaduct.Shared.Data;
@@ -40,9 +39,7 @@ public static class E2TransformerHostExtensions
         var settings = builder.Configuration.GetSection(E2Options.Section).Get<E2Options>() ?? new E2Options();
         if (settings is { WorkerEnabled: true, ListenEnabled: true })
         {
-            builder.Services.AddHostedService(sp => new NotificationListener(
-                sp.GetRequiredService<NpgsqlDataSource>(), Notifications.TestResultsReady, sp.GetRequiredService<WakeSignal>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+            builder.Services.AddNotificationListener(Notifications.TestResultsReady);
         }
 
         return builder;

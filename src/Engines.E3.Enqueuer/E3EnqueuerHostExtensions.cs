@@ -2,8 +2,6 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
 using Viaduct.Shared.Data.Operations;
@@ -34,9 +32,7 @@ public static class E3EnqueuerHostExtensions
         var settings = builder.Configuration.GetSection(E3Options.Section).Get<E3Options>() ?? new E3Options();
         if (settings is { WorkerEnabled: true, ListenEnabled: true })
         {
-            builder.Services.AddHostedService(sp => new NotificationListener(
-                sp.GetRequiredService<NpgsqlDataSource>(), Notifications.IndexCasesChanged, sp.GetRequiredService<WakeSignal>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+            builder.Services.AddNotificationListener(Notifications.IndexCasesChanged);
         }
 
         return builder;

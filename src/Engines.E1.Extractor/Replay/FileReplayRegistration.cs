@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Viaduct.Engines.E1.Extractor.Replay;
 using Viaduct.Shared.Data;
 using Viaduct.Shared.Data.Hosting;
@@ -25,10 +23,7 @@ public static class FileReplayRegistration
         builder.Services.AddKeyedSingleton<WakeSignal>(Notifications.FilesReplay);
         builder.Services.AddSingleton<ReplayWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayWorker>());
-        builder.Services.AddHostedService(sp => new NotificationListener(
-            sp.GetRequiredService<NpgsqlDataSource>(), Notifications.FilesReplay,
-            sp.GetRequiredKeyedService<WakeSignal>(Notifications.FilesReplay),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+        builder.Services.AddNotificationListener(Notifications.FilesReplay, signalKey: Notifications.FilesReplay);
         return builder;
     }
 }
