@@ -133,17 +133,16 @@ internal static class RowMerge
         {
             var checksum = new byte[32];
             // first_seen_at and last_seen_at take their default, the database's now().
-            await using (var copy = await connection.BeginBinaryImportAsync(
-                "COPY abouts (checksum, first_file_id, last_file_id) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            await using (var copy = await BinaryCopyWriter.BeginAsync(
+                connection, "COPY abouts (checksum, first_file_id, last_file_id) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
                 foreach (var row in fresh)
                 {
                     row.WriteTo(checksum);
-                    copy.StartRow();
-                    copy.Write(checksum, NpgsqlDbType.Bytea);
-                    copy.Write(fileId, NpgsqlDbType.Bigint);
-                    copy.Write(fileId, NpgsqlDbType.Bigint);
-
+                    copy.StartRow(3);
+                    copy.WriteBytes(checksum);
+                    copy.WriteInt64(fileId);
+                    copy.WriteInt64(fileId);
                 }
 
                 await copy.CompleteAsync(cancellationToken);
