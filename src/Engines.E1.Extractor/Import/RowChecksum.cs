@@ -8,6 +8,13 @@ internal readonly record struct RowChecksum(UInt128 High, UInt128 Low)
     public static RowChecksum From(ReadOnlySpan<byte> sha256) =>
         new(BinaryPrimitives.ReadUInt128BigEndian(sha256), BinaryPrimitives.ReadUInt128BigEndian(sha256[16..]));
 
+    /// <summary>
+    /// Orders checksums as PostgreSQL orders their bytea values (the halves are big-endian, so comparing the numbers
+    /// compares the bytes): the order abouts' primary key is kept in.
+    /// </summary>
+    public static int CompareAsBytes(RowChecksum a, RowChecksum b) =>
+        a.High != b.High ? a.High.CompareTo(b.High) : a.Low.CompareTo(b.Low);
+
     public byte[] ToArray()
     {
         var bytes = new byte[32];
