@@ -43,8 +43,8 @@ internal static partial class Log
     [LoggerMessage(1104, LogLevel.Warning, "Could not extend a message's visibility")]
     public static partial void VisibilityExtensionFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1300, LogLevel.Debug, "Folded the sightings of {Files} file(s) into {Rows} abouts rows")]
-    public static partial void Compacted(ILogger logger, long files, long rows);
+    [LoggerMessage(1300, LogLevel.Debug, "Folded the sightings of {Files} file(s) into {Rows} abouts rows; dropped {Discarded} sighting(s) of failed or duplicate files")]
+    public static partial void Compacted(ILogger logger, long files, long rows, long discarded);
 
     [LoggerMessage(1301, LogLevel.Error, "Last-seen compaction failed {Failures} time(s) in a row; pausing {Pause}")]
     public static partial void CompactionFailed(ILogger logger, Exception exception, int failures, TimeSpan pause);

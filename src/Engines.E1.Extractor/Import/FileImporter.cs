@@ -182,7 +182,7 @@ public sealed class FileImporter(
         NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, ReplayBaseline? replay,
         CancellationToken cancellationToken)
     {
-        await using var known = await KnownChecksums.OpenAsync(dataSource, replay is null ? null : fileId, cancellationToken);
+        await using var known = await KnownChecksums.OpenAsync(dataSource, fileId, replay is not null, cancellationToken);
         // Sized once from the object's size (rows are rarely under 500 bytes): growing by doubling would
         // reallocate large arrays again and again.
         var seenInFile = new HashSet<RowChecksum>((int)Math.Clamp(contentLength / 500, 1024, 4_000_000));
@@ -202,7 +202,7 @@ public sealed class FileImporter(
         var chunks = new[] { new RowChunk(ChunkSize, counties), new RowChunk(ChunkSize, counties) };
         var fresh = new List<int>(ChunkSize);
         RowChunk? pending = null;
-        Task<HashSet<RowChecksum>>? pendingLookup = null;
+        Task<bool[]>? pendingLookup = null;
         var more = true;
         try
         {
@@ -214,11 +214,11 @@ public sealed class FileImporter(
                     // previous one's new rows are copied. One lookup at a time: they share a connection.
                     var chunk = ReadChunk(eclrs, badRows, pending == chunks[0] ? chunks[1] : chunks[0], scratch);
                     more = chunk.Count > 0;
-                    var seenBefore = pendingLookup is null ? null : await pendingLookup;
+                    var knownRows = pendingLookup is null ? null : await pendingLookup;
                     pendingLookup = more ? known.LookUpAsync(chunk, cancellationToken) : null;
                     if (pending is not null)
                     {
-                        CopyFresh(pending, seenBefore!);
+                        CopyFresh(pending, knownRows!);
                     }
 
                     pending = more ? chunk : null;
@@ -248,21 +248,27 @@ public sealed class FileImporter(
         await copy.CompleteAsync(cancellationToken);
         return merged;
 
-        void CopyFresh(RowChunk chunk, HashSet<RowChecksum> seenBefore)
+        void CopyFresh(RowChunk chunk, bool[] knownRows)
         {
-            policy.Record(chunk.Count, seenBefore.Count);
             fresh.Clear();
+            var knownCount = 0;
             for (var i = 0; i < chunk.Count; i++)
             {
                 var checksum = chunk.Checksum(i);
-                var isNew = !seenBefore.Contains(checksum) && seenInFile.Add(checksum);
-                if (isNew)
+                var fate = knownRows[i] ? RowFate.Known : seenInFile.Add(checksum) ? RowFate.New : RowFate.Repeated;
+                if (fate == RowFate.New)
                 {
                     fresh.Add(i);
                 }
+                else if (fate == RowFate.Known)
+                {
+                    knownCount++;
+                }
 
-                merged.Add(new MergeRow(chunk.LineNumber(i), checksum, chunk.CountyCode(i), isNew));
+                merged.Add(new MergeRow(chunk.LineNumber(i), checksum, chunk.CountyCode(i), fate));
             }
+
+            policy.Record(chunk.Count, knownCount);
 
             if (fresh.Count > 0)
             {
@@ -296,7 +302,7 @@ public sealed class FileImporter(
                     copy.Write(eclrs, eclrs.LineNumber, checksum);
                 }
 
-                merged.Add(new MergeRow(eclrs.LineNumber, checksum, counties.Of(eclrs.GetSpan(EclrsColumns.CountyCode)), isNew));
+                merged.Add(new MergeRow(eclrs.LineNumber, checksum, counties.Of(eclrs.GetSpan(EclrsColumns.CountyCode)), isNew ? RowFate.New : RowFate.Repeated));
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -8,10 +8,13 @@ using Viaduct.Shared.Data.Sql;
 namespace Viaduct.Engines.E1.Extractor.Import;
 
 /// <summary>
-/// Folds recorded sightings into abouts' last-seen file and time. A batch of files is claimed with SKIP
-/// LOCKED (any number of replicas may run this), its checksums expanded, the latest sighting of each row
-/// applied with one update, and the sightings deleted, all in one short transaction. Several exports that
-/// repeat a row since the last run cost that row one update, not one per export.
+/// Folds recorded sightings into abouts' last-seen file and time. The sightings of a batch of processed files
+/// are claimed with SKIP LOCKED (any number of replicas may run this), their checksums expanded, the latest
+/// sighting of each row applied with one update, and the sightings deleted, all in one short transaction.
+/// Several exports that repeat a row since the last run cost that row one update, not one per export.
+/// Sightings are recorded while a file is imported (see <see cref="KnownChecksums"/>), so those of a file still
+/// being imported wait, and those of a file that ended failed or as a duplicate are dropped: its rows were not
+/// seen in any file that counts.
 /// </summary>
 public sealed class LastSeenCompactor(
     NpgsqlDataSource dataSource,
@@ -28,17 +31,25 @@ public sealed class LastSeenCompactor(
                 (ex, failures, pause) => Log.CompactionFailed(logger, ex, failures, pause), stoppingToken)
             : Task.CompletedTask;
 
-    /// <summary>Applies one batch of sightings. Returns how many files' sightings it applied.</summary>
+    /// <summary>Applies the sightings of one batch of processed files. Returns how many files' sightings it applied.</summary>
     public async Task<int> CompactOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
         await using var command = NpgsqlExecution.Command(connection, """
-            WITH claimed AS (
+            WITH ready AS (
+                SELECT DISTINCT s.file_id FROM about_sightings s JOIN files f ON f.id = s.file_id
+                WHERE f.state = 'processed'
+                ORDER BY s.file_id LIMIT $1),
+            claimed AS (
                 DELETE FROM about_sightings
-                WHERE id IN (SELECT id FROM about_sightings ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT id FROM about_sightings WHERE file_id IN (SELECT file_id FROM ready) FOR UPDATE SKIP LOCKED)
                 RETURNING id, file_id, seen_at, checksums),
+            discarded AS (
+                DELETE FROM about_sightings s USING files f
+                WHERE f.id = s.file_id AND f.state IN ('failed', 'duplicate')
+                RETURNING s.id),
             latest AS (
                 SELECT DISTINCT ON (checksum) checksum, file_id, seen_at
                 FROM (
@@ -50,23 +61,24 @@ public sealed class LastSeenCompactor(
                 FROM latest
                 WHERE a.checksum = latest.checksum AND a.last_seen_at <= latest.seen_at
                 RETURNING 1)
-            SELECT (SELECT count(*) FROM claimed), (SELECT count(*) FROM updated)
+            SELECT (SELECT count(DISTINCT file_id) FROM claimed), (SELECT count(*) FROM updated), (SELECT count(*) FROM discarded)
             """, _options.CompactBatchFiles);
-        long files, rows;
+        long files, rows, discarded;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             files = reader.GetInt64(0);
             rows = reader.GetInt64(1);
+            discarded = reader.GetInt64(2);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (files == 0)
+        if (files == 0 && discarded == 0)
         {
             return 0;
         }
 
-        Log.Compacted(logger, files, rows);
+        Log.Compacted(logger, files, rows, discarded);
         return (int)files;
     }
 }

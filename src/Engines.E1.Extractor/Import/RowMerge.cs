@@ -17,25 +17,30 @@ internal static class RowMerge
         NpgsqlConnection connection, long fileId, MergeRows rows, BadRowSpool badRows, CancellationToken cancellationToken)
     {
         var fresh = new List<RowChecksum>();
+        var known = 0;
         foreach (var row in rows.All())
         {
             if (row.IsNew)
             {
                 fresh.Add(row.Checksum);
             }
+            else if (row.Fate == RowFate.Known)
+            {
+                known++;
+            }
         }
 
         var lost = await ClaimAsync(connection, fileId, fresh, cancellationToken);
 
-        // One pass: every row counts for its county, and every row not kept as new (seen before, repeated in
-        // the file, or lost to another replica) goes into the sighting.
-        var seen = new byte[(rows.Count - fresh.Count + lost.Count) * 32];
+        // One pass: every row counts for its county, and every row not kept as new whose sighting the lookups did not
+        // record (repeated in the file, or lost to another replica) goes into the file's last sighting.
+        var seen = new byte[(rows.Count - fresh.Count - known + lost.Count) * 32];
         var offset = 0;
         var counties = new Dictionary<string, (int Rows, int New)>(StringComparer.Ordinal);
         foreach (var row in rows.All())
         {
             var isNew = row.IsNew && !lost.Contains(row.Checksum);
-            if (!isNew)
+            if (!isNew && row.Fate != RowFate.Known)
             {
                 row.Checksum.WriteTo(seen.AsSpan(offset, 32));
                 offset += 32;
@@ -79,8 +84,7 @@ internal static class RowMerge
             return lost;
         }
 
-        // Big-endian halves: ordering the numbers orders the bytes, as PostgreSQL compares bytea.
-        fresh.Sort((a, b) => a.High != b.High ? a.High.CompareTo(b.High) : a.Low.CompareTo(b.Low));
+        fresh.Sort(RowChecksum.CompareAsBytes);
         if (await TryCopyAsync(connection, fileId, fresh, cancellationToken))
         {
             return lost;

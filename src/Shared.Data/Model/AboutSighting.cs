@@ -1,10 +1,11 @@
 namespace Viaduct.Shared.Data.Model;
 
 /// <summary>
-/// The rows of one file that were seen before (<c>about_sightings</c>): their checksums, 32 bytes each,
-/// end to end in one value. An import records this in one insert instead of rewriting hundreds of thousands
-/// of abouts rows; E1's last-seen compactor folds sightings into abouts' last-seen file and time, one update
-/// per row however many exports repeated it in between.
+/// Rows of a file that were seen before (<c>about_sightings</c>): their checksums, 32 bytes each, end to end
+/// in one value; an import records one per looked-up chunk instead of rewriting hundreds of thousands of
+/// abouts rows. E1's last-seen compactor folds the sightings of processed files into abouts' last-seen file
+/// and time, one update per row however many exports repeated it in between, and drops those of files that
+/// ended failed or as duplicates.
 /// </summary>
 public sealed class AboutSighting
 {

@@ -27,7 +27,7 @@ public sealed class LargeFileTests(E1Fixture fixture) : IClassFixture<E1Fixture>
         Assert.Equal(14_000L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE file_id IN ($1, $2)", one.Id, two.Id));
         Assert.Equal(14_000L, await fixture.Database.ScalarAsync<long>("SELECT count(DISTINCT checksum) FROM test_results WHERE file_id IN ($1, $2)", one.Id, two.Id));
         Assert.Equal(4_000L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM abouts WHERE first_file_id = $1", two.Id));
-        Assert.Equal(6_000, await fixture.Database.ScalarAsync<int>("SELECT row_count FROM about_sightings WHERE file_id = $1", two.Id));
+        Assert.Equal(6_000L, await fixture.Database.ScalarAsync<long>("SELECT sum(row_count) FROM about_sightings WHERE file_id = $1", two.Id));
         // Line numbers follow the file: the second file's new rows are its last 4,000 lines.
         Assert.Equal(6_002, await fixture.Database.ScalarAsync<int>("SELECT min(line_number) FROM test_results WHERE file_id = $1", two.Id));
         Assert.Equal(10_001, await fixture.Database.ScalarAsync<int>("SELECT max(line_number) FROM test_results WHERE file_id = $1", two.Id));

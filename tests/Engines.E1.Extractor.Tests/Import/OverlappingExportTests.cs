@@ -13,10 +13,10 @@ public sealed class OverlappingExportTests(E1Fixture fixture) : IClassFixture<E1
         await e1.DrainAsync();
         await fixture.Inbox.PutAsync("inbox/day2.txt", EclrsText.Rows("WINDOW", 4, 10));
         await e1.DrainAsync();
-        // The import records the re-sent rows as one sighting; until the compactor folds it in, abouts
+        // The import records the re-sent rows as sightings; until the compactor folds them in, abouts
         // still say day 1.
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM abouts WHERE last_file_id = (SELECT id FROM files WHERE object_key = 'inbox/day2.txt') AND first_file_id <> last_file_id"));
-        Assert.Equal(6, await fixture.Database.ScalarAsync<int>("SELECT row_count FROM about_sightings WHERE file_id = (SELECT id FROM files WHERE object_key = 'inbox/day2.txt')"));
+        Assert.Equal(6L, await fixture.Database.ScalarAsync<long>("SELECT sum(row_count) FROM about_sightings WHERE file_id = (SELECT id FROM files WHERE object_key = 'inbox/day2.txt')"));
         Assert.True(await e1.Compactor.CompactOnceAsync(CancellationToken.None) >= 1);
         Assert.Equal(0, await e1.Compactor.CompactOnceAsync(CancellationToken.None));
 
@@ -30,6 +30,41 @@ public sealed class OverlappingExportTests(E1Fixture fixture) : IClassFixture<E1
             "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $1", day1.Id));
         Assert.Equal(4L, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $1", day2.Id));
+    }
+
+    [Fact]
+    public async Task Sightings_count_only_once_their_file_is_processed_and_those_of_a_duplicate_file_are_dropped()
+    {
+        var day1 = EclrsText.Rows("SIGHTED", 0, 10);
+        await fixture.Inbox.PutAsync("inbox/sighted-day1.txt", day1);
+        await using var e1 = await E1Host.StartAsync(fixture);
+        await e1.DrainAsync();
+        await e1.Compactor.CompactOnceAsync(CancellationToken.None);
+
+        // The same bytes under another key: its lookups record sightings before the content hash shows what it is.
+        await fixture.Inbox.PutAsync("inbox/sighted-again.txt", day1);
+        await fixture.Inbox.PutAsync("inbox/sighted-day2.txt", EclrsText.Rows("SIGHTED", 5, 10));
+        await e1.DrainAsync();
+        var first = await FileRow.ByKeyAsync(fixture.Database, "inbox/sighted-day1.txt");
+        var again = await FileRow.ByKeyAsync(fixture.Database, "inbox/sighted-again.txt");
+        var day2 = await FileRow.ByKeyAsync(fixture.Database, "inbox/sighted-day2.txt");
+        Assert.Equal(("duplicate", "processed"), (again.State, day2.State));
+        Assert.Equal(10L, await fixture.Database.ScalarAsync<long>("SELECT sum(row_count) FROM about_sightings WHERE file_id = $1", again.Id));
+
+        // A file still being imported keeps its sightings waiting.
+        await fixture.Database.ExecuteAsync("UPDATE files SET state = 'processing' WHERE id = $1", day2.Id);
+        await e1.Compactor.CompactOnceAsync(CancellationToken.None);
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM about_sightings WHERE file_id = $1", again.Id));
+        Assert.Equal(5L, await fixture.Database.ScalarAsync<long>("SELECT sum(row_count) FROM about_sightings WHERE file_id = $1", day2.Id));
+        Assert.Equal(10L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $1", first.Id));
+
+        await fixture.Database.ExecuteAsync("UPDATE files SET state = 'processed' WHERE id = $1", day2.Id);
+        Assert.True(await e1.Compactor.CompactOnceAsync(CancellationToken.None) >= 1);
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM about_sightings WHERE file_id IN ($1, $2)", again.Id, day2.Id));
+        Assert.Equal(5L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM abouts WHERE first_file_id = $1 AND last_file_id = $2", first.Id, day2.Id));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM abouts WHERE last_file_id = $1", again.Id));
     }
 
     [Fact]
