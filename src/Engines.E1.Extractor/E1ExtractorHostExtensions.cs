@@ -32,6 +32,7 @@ public static class E1ExtractorHostExtensions
 
         builder.Services.AddSingleton<FileRegistry>();
         builder.Services.AddSingleton<FileImporter>();
+        builder.Services.AddSingleton<DedupMemoryVacuum>();
         builder.Services.AddSingleton<S3EventListener>();
         builder.Services.AddSingleton<InboxSweeper>();
         builder.Services.AddSingleton<LastSeenCompactor>();

@@ -63,6 +63,12 @@ public sealed class E1Options
     /// <summary>Files' sightings folded per compaction transaction.</summary>
     public int CompactBatchFiles { get; set; } = 20;
 
+    /// <summary>
+    /// After an import that added at least this many rows to abouts, E1 vacuums it so that the next export's lookups
+    /// stay index-only (see <c>DedupMemoryVacuum</c>); 0 turns this off.
+    /// </summary>
+    public int VacuumAfterNewRows { get; set; } = 10_000;
+
     /// <summary>Run the worker that imports files again when an operator asks (<c>viaduct replay-file</c>).</summary>
     public bool ReplayEnabled { get; set; } = true;
 
@@ -90,6 +96,8 @@ public sealed class E1Options
             yield return "E1:SweepGracePeriod must not be negative";
         if (CompactInterval <= TimeSpan.Zero)
             yield return "E1:CompactInterval must be positive";
+        if (VacuumAfterNewRows < 0)
+            yield return "E1:VacuumAfterNewRows must not be negative (0 turns the vacuum off)";
         if (CompactBatchFiles < 1)
             yield return "E1:CompactBatchFiles must be at least 1";
         if (ReplayPollInterval < TimeSpan.FromMilliseconds(100) || ReplayPollInterval > TimeSpan.FromHours(1))

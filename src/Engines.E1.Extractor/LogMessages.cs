@@ -46,6 +46,12 @@ internal static partial class Log
     [LoggerMessage(1300, LogLevel.Debug, "Folded the sightings of {Files} file(s) into {Rows} abouts rows; dropped {Discarded} sighting(s) of failed or duplicate files")]
     public static partial void Compacted(ILogger logger, long files, long rows, long discarded);
 
+    [LoggerMessage(1302, LogLevel.Debug, "Vacuumed abouts after file {FileId} added {NewRows} rows, in {Elapsed}")]
+    public static partial void DedupMemoryVacuumed(ILogger logger, long fileId, int newRows, TimeSpan elapsed);
+
+    [LoggerMessage(1303, LogLevel.Warning, "Vacuuming abouts after file {FileId} failed; the next export's lookups read more pages until it runs")]
+    public static partial void DedupMemoryVacuumFailed(ILogger logger, Exception exception, long fileId);
+
     [LoggerMessage(1301, LogLevel.Error, "Last-seen compaction failed {Failures} time(s) in a row; pausing {Pause}")]
     public static partial void CompactionFailed(ILogger logger, Exception exception, int failures, TimeSpan pause);
 

@@ -14,6 +14,7 @@ public sealed class E1OptionsTests
     [InlineData(nameof(E1Options.VisibilityHeartbeat), "E1:VisibilityHeartbeat")]
     [InlineData(nameof(E1Options.MaxReceiveCount), "E1:MaxReceiveCount")]
     [InlineData(nameof(E1Options.SweepInterval), "E1:SweepInterval")]
+    [InlineData(nameof(E1Options.VacuumAfterNewRows), "E1:VacuumAfterNewRows")]
     public void An_out_of_range_setting_is_reported_by_name(string setting, string expected)
     {
         var options = new E1Options { Bucket = "b", Queue = "q" };
@@ -24,6 +25,7 @@ public sealed class E1OptionsTests
             case nameof(E1Options.VisibilityHeartbeat): options.VisibilityHeartbeat = options.VisibilityTimeout; break;
             case nameof(E1Options.MaxReceiveCount): options.MaxReceiveCount = 0; break;
             case nameof(E1Options.SweepInterval): options.SweepInterval = TimeSpan.Zero; break;
+            case nameof(E1Options.VacuumAfterNewRows): options.VacuumAfterNewRows = -1; break;
         }
 
         Assert.Contains(options.Problems(), problem => problem.StartsWith(expected, StringComparison.Ordinal));

@@ -23,6 +23,7 @@ public sealed class FileImporter(
     IAmazonS3 s3,
     EngineIdentity identity,
     EngineMetrics metrics,
+    DedupMemoryVacuum vacuum,
     ILogger<FileImporter> logger)
 {
     // Small enough that a chunk's strings die young (a chunk lives while the next one is read), large enough
@@ -40,6 +41,7 @@ public sealed class FileImporter(
             {
                 case ImportStatus.Processed:
                     timer.Stop(outcome.Statistics?.Rows ?? 0);
+                    await vacuum.AfterImportAsync(fileId, outcome.Statistics?.New ?? 0, cancellationToken);
                     break;
                 case ImportStatus.Duplicate:
                     timer.Stop(0);
