@@ -29,6 +29,7 @@ public sealed class FileImporter(
     // Small enough that a chunk's strings die young (a chunk lives while the next one is read), large enough
     // that its checksum lookup is one cheap round trip.
     private const int ChunkSize = 2_000;
+    private const int LookupsInFlight = 2;
 
     public async Task<ImportOutcome> ImportAsync(long fileId, CancellationToken cancellationToken)
     {
@@ -184,7 +185,6 @@ public sealed class FileImporter(
         NpgsqlConnection connection, long fileId, EclrsReader eclrs, BadRowSpool badRows, long contentLength, ReplayBaseline? replay,
         CancellationToken cancellationToken)
     {
-        await using var known = await KnownChecksums.OpenAsync(dataSource, fileId, replay is not null, cancellationToken);
         // Sized once from the object's size (rows are rarely under 500 bytes): growing by doubling would
         // reallocate large arrays again and again.
         var seenInFile = new HashSet<RowChecksum>((int)Math.Clamp(contentLength / 500, 1024, 4_000_000));
@@ -201,54 +201,83 @@ public sealed class FileImporter(
         await using var copy = await TestResultCopy.BeginAsync(connection, fileId, version, cancellationToken);
         var policy = new LookupPolicy();
         var counties = new CountyCodes();
-        var chunks = new[] { new RowChunk(ChunkSize, counties), new RowChunk(ChunkSize, counties) };
+        var spare = new Stack<RowChunk>(Enumerable.Range(0, LookupsInFlight + 1).Select(_ => new RowChunk(ChunkSize, counties)));
+        var inFlight = new Queue<(RowChunk Chunk, Task<bool[]> Known)>(LookupsInFlight);
+        var nextLookup = 0;
         var fresh = new List<int>(ChunkSize);
-        RowChunk? pending = null;
-        Task<bool[]>? pendingLookup = null;
         var more = true;
+        // Lookups are the longest chain of a re-sent export's import: two run at once, on connections of their own, so
+        // that they use both cores while the parser goes on.
+        var lookups = new KnownChecksums?[LookupsInFlight];
         try
         {
+            for (var i = 0; i < lookups.Length; i++)
+            {
+                lookups[i] = await KnownChecksums.OpenAsync(dataSource, fileId, replay is not null, cancellationToken);
+            }
+
             while (more)
             {
                 if (policy.ShouldLookUp())
                 {
-                    // Parse this chunk while the previous one's lookup runs, then look this one up while the
-                    // previous one's new rows are copied. One lookup at a time: they share a connection.
-                    var chunk = ReadChunk(eclrs, badRows, pending == chunks[0] ? chunks[1] : chunks[0], scratch);
+                    // Parse this chunk while earlier chunks are looked up; a chunk's new rows are copied once its
+                    // lookup answers, in file order.
+                    var chunk = ReadChunk(eclrs, badRows, spare.Pop(), scratch);
                     more = chunk.Count > 0;
-                    var knownRows = pendingLookup is null ? null : await pendingLookup;
-                    pendingLookup = more ? known.LookUpAsync(chunk, cancellationToken) : null;
-                    if (pending is not null)
+                    if (!more)
                     {
-                        CopyFresh(pending, knownRows!);
+                        spare.Push(chunk);
+                        continue;
                     }
 
-                    pending = more ? chunk : null;
+                    if (inFlight.Count == LookupsInFlight)
+                    {
+                        await CopyOldestAsync();
+                    }
+
+                    // Round robin: the connection of the lookup just answered is the one free now.
+                    inFlight.Enqueue((chunk, lookups[nextLookup++ % LookupsInFlight]!.LookUpAsync(chunk, cancellationToken)));
                 }
                 else
                 {
-                    if (pending is not null)
+                    while (inFlight.Count > 0)
                     {
-                        CopyFresh(pending, await pendingLookup!);
-                        (pending, pendingLookup) = (null, null);
+                        await CopyOldestAsync();
                     }
 
                     // Rows that will not be looked up are copied as they are read: no second parse.
                     more = CopyStraight(ChunkSize) > 0;
                 }
             }
+
+            while (inFlight.Count > 0)
+            {
+                await CopyOldestAsync();
+            }
         }
         finally
         {
-            if (pendingLookup is { IsCompleted: false })
+            // Let abandoned lookups finish before their connections are closed.
+            await Task.WhenAny(Task.WhenAll(inFlight.Select(l => l.Known)));
+            foreach (var lookup in lookups)
             {
-                // Let an abandoned lookup finish before its connection is closed.
-                await Task.WhenAny(pendingLookup);
+                if (lookup is not null)
+                {
+                    await lookup.DisposeAsync();
+                }
             }
         }
 
         await copy.CompleteAsync(cancellationToken);
         return merged;
+
+        async Task CopyOldestAsync()
+        {
+            var (chunk, known) = inFlight.Peek();
+            CopyFresh(chunk, await known);
+            inFlight.Dequeue();
+            spare.Push(chunk);
+        }
 
         void CopyFresh(RowChunk chunk, bool[] knownRows)
         {
