@@ -1,5 +1,9 @@
 // Not Sylvan.Data.Csv: it cannot flag an unclosed quote and resume at the next physical line (Lax mode silently swallows the rest of the file into one field; Standard mode throws, losing every later row).
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Viaduct.Shared.Eclrs;
@@ -27,6 +31,7 @@ public sealed class EclrsReader : IDisposable
     private readonly int _expectedFields;
     private readonly int[] _filePositions;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly bool _splitFast;
 
     // Where each field's content lies in the buffer, and whether it holds doubled quotes still to be undone.
     private readonly int[] _fieldStart;
@@ -57,10 +62,11 @@ public sealed class EclrsReader : IDisposable
     private Row _heldRow;
     private bool _hasHeldRow;
 
-    private EclrsReader(TextReader reader, int bufferSize, int maxRowLength, EclrsVersion? knownVersion = null)
+    private EclrsReader(TextReader reader, int bufferSize, int maxRowLength, EclrsVersion? knownVersion = null, bool splitFast = true)
     {
         _reader = reader;
         _maxRowLength = maxRowLength;
+        _splitFast = splitFast;
         _buffer = ArrayPool<char>.Shared.Rent(bufferSize);
         try
         {
@@ -152,12 +158,13 @@ public sealed class EclrsReader : IDisposable
         return new EclrsReader(reader, DefaultBufferSize, DefaultMaxRowLength, version);
     }
 
-    internal static EclrsReader Open(TextReader reader, int bufferSize, int maxRowLength)
+    /// <param name="splitFast">Whether plain rows are split by <see cref="TrySplitPlainRow"/> (tests compare both ways).</param>
+    internal static EclrsReader Open(TextReader reader, int bufferSize, int maxRowLength, bool splitFast = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRowLength, 1);
-        return new EclrsReader(reader, bufferSize, maxRowLength);
+        return new EclrsReader(reader, bufferSize, maxRowLength, splitFast: splitFast);
     }
 
     /// <summary>Moves to the next row, good or bad; false at the end of the input.</summary>
@@ -365,6 +372,12 @@ public sealed class EclrsReader : IDisposable
     // Scans one row starting at _start. False when the buffer ends before the row does and more input may come.
     private bool TryScanRow()
     {
+        if (_splitFast && TrySplitPlainRow())
+        {
+            return true;
+        }
+
+
         var text = _buffer.AsSpan(0, _end);
         var pos = _start;
         var field = 0;
@@ -489,6 +502,98 @@ public sealed class EclrsReader : IDisposable
             _row = new Row(_start, textEnd - _start, _nextLineNumber, field, error ?? CheckCountyCode(), anyQuoted);
             _nextLineNumber += 1 + extraLines;
             _start = stop == _end ? _end : stop + 1;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Nearly every row is one whole line without quotes and with the right number of fields. Such a row is split in
+    /// one vectorised pass over the line that finds its separators (and gives up at the first quote), instead of
+    /// one search per field: 65 short searches cost a row more than the pass. Anything else (a quote, a wrong field
+    /// count, an empty line, a row not yet wholly in the buffer) is left to the general scan, which also words the
+    /// errors.
+    /// </summary>
+    private bool TrySplitPlainRow()
+    {
+        var rest = _buffer.AsSpan(_start, _end - _start);
+        var newline = rest.IndexOf('\n');
+        if (newline < 0)
+        {
+            return false;
+        }
+
+        var length = newline > 0 && rest[newline - 1] == '\r' ? newline - 1 : newline;
+        if (length == 0)
+        {
+            return false;
+        }
+
+        var line = rest[..length];
+        var separators = 0;
+        var position = 0;
+        var fieldStart = _fieldStart;
+        var fieldLength = _fieldLength;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var pipe = Vector256.Create((ushort)'|');
+            var quote = Vector256.Create((ushort)'"');
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(line));
+            for (; position <= line.Length - Vector256<ushort>.Count; position += Vector256<ushort>.Count)
+            {
+                var block = Vector256.LoadUnsafe(ref first, (nuint)position);
+                if (Vector256.EqualsAny(block, quote))
+                {
+                    return false;
+                }
+
+                var found = Vector256.Equals(block, pipe).ExtractMostSignificantBits();
+                while (found != 0)
+                {
+                    if (!AddSeparator(position + BitOperations.TrailingZeroCount(found)))
+                    {
+                        return false;
+                    }
+
+                    found &= found - 1;
+                }
+            }
+        }
+
+        for (; position < line.Length; position++)
+        {
+            if (line[position] == '"' || (line[position] == '|' && !AddSeparator(position)))
+            {
+                return false;
+            }
+        }
+
+        if (separators != _expectedFields - 1)
+        {
+            return false;
+        }
+
+        var last = fieldStart[separators - 1] + fieldLength[separators - 1] + 1;
+        fieldStart[separators] = last;
+        fieldLength[separators] = _start + length - last;
+        _fieldEscaped[separators] = false;
+        _row = new Row(_start, length, _nextLineNumber, _expectedFields, CheckCountyCode());
+        _nextLineNumber++;
+        _start += newline + 1;
+        return true;
+
+        // Ends the field before the separator at offset from the line's start; false when there are too many.
+        bool AddSeparator(int offset)
+        {
+            if (separators == _expectedFields - 1)
+            {
+                return false;
+            }
+
+            var start = separators == 0 ? 0 : fieldStart[separators - 1] - _start + fieldLength[separators - 1] + 1;
+            fieldStart[separators] = _start + start;
+            fieldLength[separators] = offset - start;
+            _fieldEscaped[separators] = false;
+            separators++;
             return true;
         }
     }
