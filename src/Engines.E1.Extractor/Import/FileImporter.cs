@@ -83,8 +83,10 @@ public sealed class FileImporter(
             return new ImportOutcome(fileId, ImportStatus.AlreadyDone);
         }
 
-        // Planning and JIT-compiling the set-based statements costs more than it saves at these sizes.
-        await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", cancellationToken);
+        // Planning and JIT-compiling the set-based statements costs more than it saves at these sizes. The commit is
+        // synchronous whatever the server's default: the file's message is deleted once it returns, and until its
+        // commit record is on disk no vacuum can mark the new abouts rows all-visible (see DedupMemoryVacuum).
+        await connection.ExecuteAsync("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL synchronous_commit = on", cancellationToken);
 
         Log.ImportStarted(logger, fileId, target.Bucket, target.Key);
         var replay = target.Replay ? await ReplayBaseline.LoadAsync(connection, fileId, cancellationToken) : null;
