@@ -528,11 +528,13 @@ public sealed class EclrsReader : IDisposable
             return false;
         }
 
+        // The separators are found first, each one's position kept as the start of the field after it; the lengths
+        // follow from the starts once the count is known to be right.
         var line = rest[..length];
+        var fieldStart = _fieldStart;
+        var lastField = _expectedFields - 1;
         var separators = 0;
         var position = 0;
-        var fieldStart = _fieldStart;
-        var fieldLength = _fieldLength;
         if (Vector256.IsHardwareAccelerated)
         {
             var pipe = Vector256.Create((ushort)'|');
@@ -546,56 +548,54 @@ public sealed class EclrsReader : IDisposable
                     return false;
                 }
 
-                var found = Vector256.Equals(block, pipe).ExtractMostSignificantBits();
-                while (found != 0)
+                for (var found = Vector256.Equals(block, pipe).ExtractMostSignificantBits(); found != 0; found &= found - 1)
                 {
-                    if (!AddSeparator(position + BitOperations.TrailingZeroCount(found)))
+                    if (separators == lastField)
                     {
                         return false;
                     }
 
-                    found &= found - 1;
+                    fieldStart[++separators] = _start + position + BitOperations.TrailingZeroCount(found) + 1;
                 }
             }
         }
 
         for (; position < line.Length; position++)
         {
-            if (line[position] == '"' || (line[position] == '|' && !AddSeparator(position)))
+            if (line[position] == '"')
             {
                 return false;
             }
+
+            if (line[position] == '|')
+            {
+                if (separators == lastField)
+                {
+                    return false;
+                }
+
+                fieldStart[++separators] = _start + position + 1;
+            }
         }
 
-        if (separators != _expectedFields - 1)
+        if (separators != lastField)
         {
             return false;
         }
 
-        var last = fieldStart[separators - 1] + fieldLength[separators - 1] + 1;
-        fieldStart[separators] = last;
-        fieldLength[separators] = _start + length - last;
-        _fieldEscaped[separators] = false;
+        fieldStart[0] = _start;
+        var fieldLength = _fieldLength;
+        for (var field = 0; field < lastField; field++)
+        {
+            fieldLength[field] = fieldStart[field + 1] - 1 - fieldStart[field];
+        }
+
+        fieldLength[lastField] = _start + length - fieldStart[lastField];
+        Array.Clear(_fieldEscaped);
         _row = new Row(_start, length, _nextLineNumber, _expectedFields, CheckCountyCode());
         _nextLineNumber++;
         _start += newline + 1;
         return true;
-
-        // Ends the field before the separator at offset from the line's start; false when there are too many.
-        bool AddSeparator(int offset)
-        {
-            if (separators == _expectedFields - 1)
-            {
-                return false;
-            }
-
-            var start = separators == 0 ? 0 : fieldStart[separators - 1] - _start + fieldLength[separators - 1] + 1;
-            fieldStart[separators] = _start + start;
-            fieldLength[separators] = offset - start;
-            _fieldEscaped[separators] = false;
-            separators++;
-            return true;
-        }
     }
 
     private string? CheckCountyCode()
