@@ -19,7 +19,8 @@ internal sealed class KnownChecksums : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlCommand _lookup;
     private bool _prepared;
-    private (RowChecksum Checksum, int Index)[] _sorted = [];
+    private UInt128[] _keys = [];
+    private int[] _order = [];
     private byte[][] _arrays = [];
 
     private KnownChecksums(NpgsqlConnection connection, long fileId, bool replay)
@@ -81,9 +82,11 @@ internal sealed class KnownChecksums : IAsyncDisposable
 
         // Probed in index order, neighbouring keys share the pages just read: about half the cost of probing
         // the same keys in file order. The arrays are reused for every chunk; the previous lookup has finished.
-        if (_sorted.Length < rows.Count)
+        // Sorted by the first 16 bytes (big-endian, so in bytea order), with the chunk's indexes alongside.
+        if (_keys.Length < rows.Count)
         {
-            _sorted = new (RowChecksum, int)[rows.Count];
+            _keys = new UInt128[rows.Count];
+            _order = new int[rows.Count];
             _arrays = new byte[rows.Count][];
             for (var i = 0; i < _arrays.Length; i++)
             {
@@ -91,17 +94,19 @@ internal sealed class KnownChecksums : IAsyncDisposable
             }
         }
 
-        var sorted = _sorted.AsSpan(0, rows.Count);
-        for (var i = 0; i < sorted.Length; i++)
+        var keys = _keys.AsSpan(0, rows.Count);
+        var order = _order.AsSpan(0, rows.Count);
+        for (var i = 0; i < keys.Length; i++)
         {
-            sorted[i] = (rows.Checksum(i), i);
+            keys[i] = rows.Checksum(i).High;
+            order[i] = i;
         }
 
-        sorted.Sort(static (a, b) => RowChecksum.CompareAsBytes(a.Checksum, b.Checksum));
-        var checksums = _arrays.Length == sorted.Length ? _arrays : _arrays[..sorted.Length];
-        for (var i = 0; i < sorted.Length; i++)
+        keys.Sort(order);
+        var checksums = _arrays.Length == keys.Length ? _arrays : _arrays[..keys.Length];
+        for (var i = 0; i < keys.Length; i++)
         {
-            sorted[i].Checksum.WriteTo(checksums[i]);
+            rows.Checksum(order[i]).WriteTo(checksums[i]);
         }
 
         _lookup.Parameters[0].Value = checksums;
@@ -115,7 +120,7 @@ internal sealed class KnownChecksums : IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             // Ordinals count from 1.
-            known[_sorted[reader.GetInt32(0) - 1].Index] = true;
+            known[_order[reader.GetInt32(0) - 1]] = true;
         }
 
         return known;
