@@ -13,6 +13,12 @@ internal sealed class MergeRows
 
     public int Count { get; private set; }
 
+    /// <summary>Rows added as <see cref="RowFate.New"/>.</summary>
+    public int New { get; private set; }
+
+    /// <summary>Rows added as <see cref="RowFate.Known"/>.</summary>
+    public int Known { get; private set; }
+
     public void Add(MergeRow row)
     {
         if (_lastCount == BlockSize)
@@ -23,6 +29,8 @@ internal sealed class MergeRows
 
         _blocks[^1][_lastCount++] = row;
         Count++;
+        New += row.Fate == RowFate.New ? 1 : 0;
+        Known += row.Fate == RowFate.Known ? 1 : 0;
     }
 
     public IEnumerable<MergeRow> All()

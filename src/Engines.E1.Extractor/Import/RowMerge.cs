@@ -16,17 +16,12 @@ internal static class RowMerge
     public static async Task<FileStatistics> MergeAsync(
         NpgsqlConnection connection, long fileId, MergeRows rows, BadRowSpool badRows, CancellationToken cancellationToken)
     {
-        var fresh = new List<RowChecksum>();
-        var known = 0;
+        var fresh = new List<RowChecksum>(rows.New);
         foreach (var row in rows.All())
         {
             if (row.IsNew)
             {
                 fresh.Add(row.Checksum);
-            }
-            else if (row.Fate == RowFate.Known)
-            {
-                known++;
             }
         }
 
@@ -34,7 +29,7 @@ internal static class RowMerge
 
         // One pass: every row counts for its county, and every row not kept as new whose sighting the lookups did not
         // record (repeated in the file, or lost to another replica) goes into the file's last sighting.
-        var seen = new byte[(rows.Count - fresh.Count - known + lost.Count) * 32];
+        var seen = new byte[(rows.Count - fresh.Count - rows.Known + lost.Count) * 32];
         var offset = 0;
         var counties = new Dictionary<string, (int Rows, int New)>(StringComparer.Ordinal);
         foreach (var row in rows.All())
@@ -84,7 +79,7 @@ internal static class RowMerge
             return lost;
         }
 
-        fresh.Sort(RowChecksum.CompareAsBytes);
+        fresh.Sort();
         if (await TryCopyAsync(connection, fileId, fresh, cancellationToken))
         {
             return lost;
