@@ -13,9 +13,6 @@ internal sealed class MergeRows
 
     public int Count { get; private set; }
 
-    /// <summary>Rows added as <see cref="RowFate.New"/>.</summary>
-    public int New { get; private set; }
-
     /// <summary>Rows added as <see cref="RowFate.Known"/>.</summary>
     public int Known { get; private set; }
 
@@ -29,7 +26,6 @@ internal sealed class MergeRows
 
         _blocks[^1][_lastCount++] = row;
         Count++;
-        New += row.Fate == RowFate.New ? 1 : 0;
         Known += row.Fate == RowFate.Known ? 1 : 0;
     }
 

