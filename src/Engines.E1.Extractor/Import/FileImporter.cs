@@ -29,7 +29,6 @@ public sealed class FileImporter(
     // Small enough that a chunk's strings die young (a chunk lives while the next one is read), large enough
     // that its checksum lookup is one cheap round trip.
     private const int ChunkSize = 2_000;
-    private const int LookupsInFlight = 2;
 
     public async Task<ImportOutcome> ImportAsync(long fileId, CancellationToken cancellationToken)
     {
@@ -203,71 +202,46 @@ public sealed class FileImporter(
         await using var copy = await TestResultCopy.BeginAsync(connection, fileId, version, cancellationToken);
         var policy = new LookupPolicy();
         var counties = new CountyCodes();
-        var spare = new Stack<RowChunk>(Enumerable.Range(0, LookupsInFlight + 1).Select(_ => new RowChunk(ChunkSize, counties)));
-        var inFlight = new Queue<(RowChunk Chunk, Task<bool[]> Known)>(LookupsInFlight);
-        var nextLookup = 0;
+        await using var lookups = await LookupPipeline.OpenAsync(dataSource, fileId, replay is not null, ChunkSize, counties, cancellationToken);
         var fresh = new List<int>(ChunkSize);
-        var more = true;
-        // Lookups are the longest chain of a re-sent export's import: two run at once, on connections of their own, so
-        // that they use both cores while the parser goes on.
-        var lookups = new KnownChecksums?[LookupsInFlight];
-        try
+        while (true)
         {
-            for (var i = 0; i < lookups.Length; i++)
+            if (policy.ShouldLookUp())
             {
-                lookups[i] = await KnownChecksums.OpenAsync(dataSource, fileId, replay is not null, cancellationToken);
-            }
-
-            while (more)
-            {
-                if (policy.ShouldLookUp())
+                // Parse this chunk while earlier chunks are looked up; a chunk's new rows are copied once its lookup
+                // answers, in file order.
+                var chunk = ReadChunk(eclrs, badRows, lookups.Rent(), scratch);
+                if (chunk.Count == 0)
                 {
-                    // Parse this chunk while earlier chunks are looked up; a chunk's new rows are copied once its
-                    // lookup answers, in file order.
-                    var chunk = ReadChunk(eclrs, badRows, spare.Pop(), scratch);
-                    more = chunk.Count > 0;
-                    if (!more)
-                    {
-                        spare.Push(chunk);
-                        continue;
-                    }
-
-                    if (inFlight.Count == LookupsInFlight)
-                    {
-                        await CopyOldestAsync();
-                    }
-
-                    // Round robin: the connection of the lookup just answered is the one free now.
-                    inFlight.Enqueue((chunk, lookups[nextLookup++ % LookupsInFlight]!.LookUpAsync(chunk, cancellationToken)));
+                    lookups.Return(chunk);
+                    break;
                 }
-                else
+
+                if (lookups.IsFull)
                 {
-                    while (inFlight.Count > 0)
-                    {
-                        await CopyOldestAsync();
-                    }
-
-                    // Rows that will not be looked up are copied as they are read: no second parse.
-                    more = CopyStraight(ChunkSize) > 0;
+                    await CopyOldestAsync();
                 }
-            }
 
-            while (inFlight.Count > 0)
+                lookups.Start(chunk, cancellationToken);
+            }
+            else
             {
-                await CopyOldestAsync();
+                while (!lookups.IsEmpty)
+                {
+                    await CopyOldestAsync();
+                }
+
+                // Rows that will not be looked up are copied as they are read: no second parse.
+                if (CopyStraight(ChunkSize) == 0)
+                {
+                    break;
+                }
             }
         }
-        finally
+
+        while (!lookups.IsEmpty)
         {
-            // Let abandoned lookups finish before their connections are closed.
-            await Task.WhenAny(Task.WhenAll(inFlight.Select(l => l.Known)));
-            foreach (var lookup in lookups)
-            {
-                if (lookup is not null)
-                {
-                    await lookup.DisposeAsync();
-                }
-            }
+            await CopyOldestAsync();
         }
 
         await copy.CompleteAsync(cancellationToken);
@@ -275,10 +249,9 @@ public sealed class FileImporter(
 
         async Task CopyOldestAsync()
         {
-            var (chunk, known) = inFlight.Peek();
-            CopyFresh(chunk, await known);
-            inFlight.Dequeue();
-            spare.Push(chunk);
+            var (chunk, known) = await lookups.NextAsync();
+            CopyFresh(chunk, known);
+            lookups.Return(chunk);
         }
 
         void CopyFresh(RowChunk chunk, bool[] knownRows)
