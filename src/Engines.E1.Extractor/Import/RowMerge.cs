@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using Viaduct.Shared.Data.Sql;
 
 namespace Viaduct.Engines.E1.Extractor.Import;
@@ -166,15 +165,15 @@ internal static class RowMerge
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY bad_rows (file_id, line_number, reason, raw_data) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var copy = await BinaryCopyWriter.BeginAsync(
+            connection, "COPY bad_rows (file_id, line_number, reason, raw_data) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var (lineNumber, reason, rawData) in badRows.ReadAll())
         {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(fileId, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(lineNumber, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(reason, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(rawData, NpgsqlDbType.Text, cancellationToken);
+            copy.StartRow(4);
+            copy.WriteInt64(fileId);
+            copy.WriteInt32(lineNumber);
+            copy.WriteText(reason);
+            copy.WriteText(rawData);
         }
 
         await copy.CompleteAsync(cancellationToken);
