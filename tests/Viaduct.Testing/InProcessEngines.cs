@@ -16,9 +16,6 @@ public static class InProcessEngines
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(inbox);
-        // The SDK's credential chain reads these; the emulator accepts any.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "test");
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Viaduct"] = database.ConnectionString,
@@ -32,6 +29,16 @@ public static class InProcessEngines
             ["Operations:ReportInterval"] = "00:00:00.200",
         };
         configure?.Invoke(settings);
+        return await StartE1Async(settings, logs);
+    }
+
+    /// <summary>E1 started with exactly these settings (connection string, inbox, loops and all).</summary>
+    public static async Task<IHost> StartE1Async(IDictionary<string, string?> settings, LogCapture? logs = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        // The SDK's credential chain reads these; the emulator accepts any.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "test");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "test");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddE1Extractor(logs is null ? null : logs.Configure);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Viaduct.Engines.E1.Extractor.Events;
@@ -43,18 +42,9 @@ public sealed class E1Host : IAsyncDisposable
     public static async Task<E1Host> StartAsync(E1Fixture fixture, LogCapture? logs = null, Action<IDictionary<string, string?>>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(fixture);
-        // The SDK's credential chain reads these; the emulator accepts any.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "test");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "test");
-
         var settings = Settings(fixture);
         configure?.Invoke(settings);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddE1Extractor(logs is null ? null : logs.Configure);
-        var host = builder.Build();
-        await host.StartAsync();
-        return new E1Host(host);
+        return new E1Host(await InProcessEngines.StartE1Async(settings, logs));
     }
 
     /// <summary>Receives and handles messages until a long poll comes back empty. Returns the number handled.</summary>
