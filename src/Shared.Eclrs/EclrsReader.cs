@@ -377,7 +377,6 @@ public sealed class EclrsReader : IDisposable
             return true;
         }
 
-
         var text = _buffer.AsSpan(0, _end);
         var pos = _start;
         var field = 0;

@@ -80,9 +80,9 @@ internal sealed class KnownChecksums : IAsyncDisposable
             return known;
         }
 
-        // Probed in index order, neighbouring keys share the pages just read: about half the cost of probing
-        // the same keys in file order. The arrays are reused for every chunk; the previous lookup has finished.
-        // Sorted by the first 16 bytes (big-endian, so in bytea order), with the chunk's indexes alongside.
+        // Probed in index order, neighbouring keys share the pages just read: about half the cost of probing the same
+        // keys in file order. The keys are sorted by their first 16 bytes (big-endian, so in bytea order) with the
+        // chunk's indexes alongside; the arrays are reused for every chunk, the previous lookup having finished.
         if (_keys.Length < rows.Count)
         {
             _keys = new UInt128[rows.Count];
