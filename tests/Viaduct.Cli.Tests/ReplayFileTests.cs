@@ -14,22 +14,19 @@ namespace Viaduct.Cli.Tests;
 public sealed class ReplayFileTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly ViaductDatabase _database = new();
-    private readonly S3Inbox _inbox = new();
+    private readonly DatabaseAndInbox _fresh = new();
     private IHost _e1 = null!;
 
     public async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
-        await _inbox.InitializeAsync();
-        _e1 = await InProcessEngines.StartE1Async(_database, _inbox, s => s["E1:ReplayPollInterval"] = "00:10:00");
+        await _fresh.InitializeAsync();
+        _e1 = await InProcessEngines.StartE1Async(_fresh.Database, _fresh.Inbox, s => s["E1:ReplayPollInterval"] = "00:10:00");
     }
 
     public async Task DisposeAsync()
     {
         await EngineHosts.StopAsync(_e1);
-        await _inbox.DisposeAsync();
-        await _database.DisposeAsync();
+        await _fresh.DisposeAsync();
     }
 
     [Fact]
@@ -37,26 +34,26 @@ public sealed class ReplayFileTests : IAsyncLifetime
     {
         var fileId = await DeliverAsync("inbox/lossy.txt", Export(seed: 31, rows: 400, badShare: 0.03));
         var before = await RowsAsync(fileId);
-        var bad = await _database.ScalarAsync<long>("SELECT count(*) FROM bad_rows WHERE file_id = $1", fileId);
+        var bad = await _fresh.Database.ScalarAsync<long>("SELECT count(*) FROM bad_rows WHERE file_id = $1", fileId);
         var firstImport = await FiguresAsync(fileId);
         Assert.True(bad > 0);
-        await _database.ExecuteAsync(
+        await _fresh.Database.ExecuteAsync(
             "DELETE FROM test_results WHERE id IN (SELECT id FROM test_results WHERE file_id = $1 ORDER BY line_number LIMIT 25 OFFSET 100)", fileId);
 
-        var result = await new ViaductCommands(_database, _inbox).SucceedsAsync("replay-file", $"{fileId}", "--wait", "--timeout", "00:01:00");
+        var result = await new ViaductCommands(_fresh.Database, _fresh.Inbox).SucceedsAsync("replay-file", $"{fileId}", "--wait", "--timeout", "00:01:00");
 
         Assert.Contains($"file {fileId} (inbox/lossy.txt) was processed: {firstImport.Rows} rows, {firstImport.New} new", result.Output, StringComparison.Ordinal);
         Assert.Contains("the replay brought back 25 row(s)", result.Output, StringComparison.Ordinal);
         Assert.Contains($"replay of file {fileId} finished", result.Error, StringComparison.Ordinal);
         Assert.Equal(before, await RowsAsync(fileId));
-        Assert.Equal(0L, await _database.ScalarAsync<long>(
+        Assert.Equal(0L, await _fresh.Database.ScalarAsync<long>(
             "SELECT count(*) FROM (SELECT 1 FROM test_results WHERE file_id = $1 GROUP BY checksum HAVING count(*) > 1) AS doubled", fileId));
-        Assert.Equal(bad, await _database.ScalarAsync<long>("SELECT count(*) FROM bad_rows WHERE file_id = $1", fileId));
+        Assert.Equal(bad, await _fresh.Database.ScalarAsync<long>("SELECT count(*) FROM bad_rows WHERE file_id = $1", fileId));
         // The file's figures are the replay's; the first import's stay in its event.
         var replayed = await FiguresAsync(fileId);
         Assert.Equal((firstImport.Rows, 25, firstImport.Bad), (replayed.Rows, replayed.New, replayed.Bad));
-        Assert.Equal("processed", await _database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", fileId));
-        Assert.True(await _database.ScalarAsync<bool>("SELECT replay_requested_at IS NULL FROM files WHERE id = $1", fileId));
+        Assert.Equal("processed", await _fresh.Database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", fileId));
+        Assert.True(await _fresh.Database.ScalarAsync<bool>("SELECT replay_requested_at IS NULL FROM files WHERE id = $1", fileId));
         var events = await EventsAsync(fileId);
         Assert.Equal(["received", "processing", "processed", "replay_requested", "processing", "processed"], events.Select(e => e.Kind));
         Assert.Equal("viaduct-cli", events[3].Engine);
@@ -73,16 +70,16 @@ public sealed class ReplayFileTests : IAsyncLifetime
         var original = await DeliverAsync("inbox/original.txt", content);
         var before = await RowsAsync(original);
 
-        var result = await new ViaductCommands(_database, _inbox).SucceedsAsync("replay-file", $"{original}", "--wait");
+        var result = await new ViaductCommands(_fresh.Database, _fresh.Inbox).SucceedsAsync("replay-file", $"{original}", "--wait");
 
         Assert.Contains("the replay brought back 0 row(s)", result.Output, StringComparison.Ordinal);
         Assert.Equal(before, await RowsAsync(original));
-        Assert.Equal("processed", await _database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", original));
-        Assert.True(await _database.ScalarAsync<bool>("SELECT duplicate_of_file_id IS NULL FROM files WHERE id = $1", original));
+        Assert.Equal("processed", await _fresh.Database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", original));
+        Assert.True(await _fresh.Database.ScalarAsync<bool>("SELECT duplicate_of_file_id IS NULL FROM files WHERE id = $1", original));
 
         // The same content delivered again is still a duplicate of it.
         var again = await DeliverAsync("inbox/original-again.txt", content);
-        Assert.Equal(original, await _database.ScalarAsync<long>("SELECT duplicate_of_file_id FROM files WHERE id = $1", again));
+        Assert.Equal(original, await _fresh.Database.ScalarAsync<long>("SELECT duplicate_of_file_id FROM files WHERE id = $1", again));
     }
 
     [Fact]
@@ -91,17 +88,17 @@ public sealed class ReplayFileTests : IAsyncLifetime
         var content = Export(seed: 33, rows: 120);
         var original = await DeliverAsync("inbox/first.txt", content);
         var duplicate = await DeliverAsync("inbox/second.txt", content);
-        Assert.Equal("duplicate", await _database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", duplicate));
-        await _database.ExecuteAsync("DELETE FROM test_results WHERE id = (SELECT max(id) FROM test_results WHERE file_id = $1)", original);
+        Assert.Equal("duplicate", await _fresh.Database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", duplicate));
+        await _fresh.Database.ExecuteAsync("DELETE FROM test_results WHERE id = (SELECT max(id) FROM test_results WHERE file_id = $1)", original);
 
-        var result = await new ViaductCommands(_database, _inbox).SucceedsAsync("replay-file", $"{duplicate}", "--wait");
+        var result = await new ViaductCommands(_fresh.Database, _fresh.Inbox).SucceedsAsync("replay-file", $"{duplicate}", "--wait");
 
         Assert.Contains($"file {duplicate} (inbox/second.txt) is a duplicate delivery of file {original}", result.Output, StringComparison.Ordinal);
         Assert.Contains($"Replay of file {original} requested", result.Output, StringComparison.Ordinal);
         Assert.Contains("the replay brought back 1 row(s)", result.Output, StringComparison.Ordinal);
         Assert.Equal(120L, await RowsAsync(original));
-        Assert.Equal("duplicate", await _database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", duplicate));
-        Assert.Equal(duplicate, await _database.ScalarAsync<long>(
+        Assert.Equal("duplicate", await _fresh.Database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", duplicate));
+        Assert.Equal(duplicate, await _fresh.Database.ScalarAsync<long>(
             "SELECT (detail->>'requested_for')::bigint FROM events WHERE subject_id = $1 AND kind = 'replay_requested'", original));
     }
 
@@ -109,26 +106,26 @@ public sealed class ReplayFileTests : IAsyncLifetime
     public async Task A_replay_of_a_file_that_cannot_be_read_fails_again_with_its_reason()
     {
         var fileId = await DeliverAsync("inbox/garbage.txt", "this is not an ECLRS header\nnor a row\n");
-        Assert.Equal("failed", await _database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", fileId));
+        Assert.Equal("failed", await _fresh.Database.ScalarAsync<string>("SELECT state FROM files WHERE id = $1", fileId));
 
-        var result = await new ViaductCommands(_database, _inbox).RunAsync("replay-file", $"{fileId}", "--wait");
+        var result = await new ViaductCommands(_fresh.Database, _fresh.Inbox).RunAsync("replay-file", $"{fileId}", "--wait");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"file {fileId} (inbox/garbage.txt) is failed", result.Output, StringComparison.Ordinal);
         Assert.Contains("state      failed", result.Output, StringComparison.Ordinal);
         Assert.Contains("reason", result.Output, StringComparison.Ordinal);
-        Assert.True(await _database.ScalarAsync<bool>("SELECT replay_requested_at IS NULL FROM files WHERE id = $1", fileId));
-        Assert.Equal(2L, await _database.ScalarAsync<long>("SELECT count(*) FROM events WHERE subject_id = $1 AND kind = 'failed'", fileId));
+        Assert.True(await _fresh.Database.ScalarAsync<bool>("SELECT replay_requested_at IS NULL FROM files WHERE id = $1", fileId));
+        Assert.Equal(2L, await _fresh.Database.ScalarAsync<long>("SELECT count(*) FROM events WHERE subject_id = $1 AND kind = 'failed'", fileId));
     }
 
     [Fact]
     public async Task A_file_still_waiting_or_being_imported_is_not_replayed()
     {
         var fileId = await DeliverAsync("inbox/busy.txt", Export(seed: 34, rows: 10));
-        var commands = new ViaductCommands(_database, _inbox);
+        var commands = new ViaductCommands(_fresh.Database, _fresh.Inbox);
 
         // An import holds the file's row lock for as long as it runs.
-        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        await using (var connection = await _fresh.Database.DataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await using (var hold = new NpgsqlCommand("SELECT 1 FROM files WHERE id = $1 FOR UPDATE", connection, transaction))
@@ -142,7 +139,7 @@ public sealed class ReplayFileTests : IAsyncLifetime
             Assert.Contains("is being imported right now", locked.Error, StringComparison.Ordinal);
         }
 
-        await _database.ExecuteAsync("UPDATE files SET state = 'processing' WHERE id = $1", fileId);
+        await _fresh.Database.ExecuteAsync("UPDATE files SET state = 'processing' WHERE id = $1", fileId);
         var processing = await commands.RunAsync("replay-file", $"{fileId}");
         Assert.Equal(1, processing.ExitCode);
         Assert.Contains("is still processing", processing.Error, StringComparison.Ordinal);
@@ -150,7 +147,7 @@ public sealed class ReplayFileTests : IAsyncLifetime
         var missing = await commands.RunAsync("replay-file", "999999");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no file 999999", missing.Error, StringComparison.Ordinal);
-        Assert.Equal(0L, await _database.ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'replay_requested'"));
+        Assert.Equal(0L, await _fresh.Database.ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'replay_requested'"));
     }
 
     private static string Export(int seed, int rows, double badShare = 0)
@@ -163,23 +160,23 @@ public sealed class ReplayFileTests : IAsyncLifetime
     /// <summary>Puts an object in the inbox and waits until E1 has finished it; returns its file id.</summary>
     private async Task<long> DeliverAsync(string key, string content)
     {
-        await _inbox.PutAsync(key, content);
+        await _fresh.Inbox.PutAsync(key, content);
         return await Eventually.ReturnsAsync(
-            () => _database.ScalarAsync<long?>("SELECT id FROM files WHERE object_key = $1 AND state IN ('processed', 'duplicate', 'failed')", key),
+            () => _fresh.Database.ScalarAsync<long?>("SELECT id FROM files WHERE object_key = $1 AND state IN ('processed', 'duplicate', 'failed')", key),
             id => id is not null, Patience, $"E1 to finish {key}") ?? 0;
     }
 
-    private Task<long> RowsAsync(long fileId) => _database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE file_id = $1", fileId);
+    private Task<long> RowsAsync(long fileId) => _fresh.Database.ScalarAsync<long>("SELECT count(*) FROM test_results WHERE file_id = $1", fileId);
 
     private async Task<(int Rows, int New, int Bad)> FiguresAsync(long fileId)
     {
-        var figures = await _database.ScalarAsync<int[]>("SELECT ARRAY[row_count, new_count, bad_count] FROM files WHERE id = $1", fileId);
+        var figures = await _fresh.Database.ScalarAsync<int[]>("SELECT ARRAY[row_count, new_count, bad_count] FROM files WHERE id = $1", fileId);
         return (figures[0], figures[1], figures[2]);
     }
 
     private async Task<List<(string Kind, string Engine, JsonElement Detail)>> EventsAsync(long fileId)
     {
-        var rows = await _database.ScalarAsync<string>("""
+        var rows = await _fresh.Database.ScalarAsync<string>("""
             SELECT json_agg(json_build_object('kind', kind, 'engine', engine, 'detail', coalesce(detail, '{}')) ORDER BY id)::text
             FROM events WHERE subject_type = 'file' AND subject_id = $1
             """, fileId);

@@ -11,37 +11,34 @@ namespace Viaduct.Cli.Tests;
 /// </summary>
 public sealed class TraceTests : IAsyncLifetime
 {
-    private readonly ViaductDatabase _database = new();
-    private readonly S3Inbox _inbox = new();
+    private readonly DatabaseAndInbox _fresh = new();
     private CommCareServer _commCare = null!;
 
     public async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
-        await _inbox.InitializeAsync();
-        _commCare = await CommCareServer.StartAsync(_database.ConnectionString);
+        await _fresh.InitializeAsync();
+        _commCare = await CommCareServer.StartAsync(_fresh.Database.ConnectionString);
     }
 
     public async Task DisposeAsync()
     {
         await _commCare.DisposeAsync();
-        await _inbox.DisposeAsync();
-        await _database.DisposeAsync();
+        await _fresh.DisposeAsync();
     }
 
     [Fact]
     public async Task A_case_traced_after_a_full_run_shows_every_engines_steps_in_time_order_and_no_patient_data()
     {
-        var commands = new ViaductCommands(_database, _inbox);
+        var commands = new ViaductCommands(_fresh.Database, _fresh.Inbox);
         await RunEverythingAsync(commands);
-        var caseId = await _database.ScalarAsync<long>("""
+        var caseId = await _fresh.Database.ScalarAsync<long>("""
             SELECT c.id FROM index_cases c WHERE c.post_state = 'posted' AND EXISTS (SELECT 1 FROM sync_changes s WHERE s.index_case_id = c.id)
             ORDER BY c.id LIMIT 1
             """);
-        var personId = await _database.ScalarAsync<long>("SELECT person_id FROM index_cases WHERE id = $1", caseId);
-        var resultId = await _database.ScalarAsync<long>(
+        var personId = await _fresh.Database.ScalarAsync<long>("SELECT person_id FROM index_cases WHERE id = $1", caseId);
+        var resultId = await _fresh.Database.ScalarAsync<long>(
             "SELECT min(test_result_id) FROM transform_outcomes WHERE person_id = $1 AND $2 = ANY(index_case_ids)", personId, caseId);
-        var fileId = await _database.ScalarAsync<long>("SELECT file_id FROM test_results WHERE id = $1", resultId);
+        var fileId = await _fresh.Database.ScalarAsync<long>("SELECT file_id FROM test_results WHERE id = $1", resultId);
 
         var text = (await commands.SucceedsAsync("trace", "case", $"{caseId}")).Output;
 
@@ -93,23 +90,23 @@ public sealed class TraceTests : IAsyncLifetime
     [Fact]
     public async Task A_reason_that_quotes_the_patient_is_printed_with_their_data_redacted()
     {
-        await Rows.AddCountyAsync(_database, "91003", "trace-redact");
-        var personId = await _database.ScalarAsync<long>("""
+        await Rows.AddCountyAsync(_fresh.Database, "91003", "trace-redact");
+        var personId = await _fresh.Database.ScalarAsync<long>("""
             INSERT INTO people (patient_keys, last_name, first_name, date_of_birth, created_by)
             VALUES ('{K-QUOTED}', 'QUOTEDLAST', 'QUOTEDFIRST', '1971-03-09', 'e2-transformer@box:1') RETURNING id
             """);
         const string Refusal = "HTTP 422: case of QUOTEDLAST, Quotedfirst born 1971-03-09 (03/09/1971) at 12 QUOTED WAY, phone 5550199, refused";
-        var caseId = await _database.ScalarAsync<long>("""
+        var caseId = await _fresh.Database.ScalarAsync<long>("""
             INSERT INTO index_cases (person_id, county_fips, external_id, properties, postable, post_state, post_error, created_by)
             VALUES ($1, '91003', 'P' || $1, $2::jsonb, true, 'parked', $3, 'e2-transformer@box:1') RETURNING id
             """, personId,
             """{"last_name": "QUOTEDLAST", "first_name": "QUOTEDFIRST", "dob": "1971-03-09", "address_street": "12 QUOTED WAY", "contact_phone_number": "5550199"}""",
             Refusal);
-        await _database.ExecuteAsync("""
+        await _fresh.Database.ExecuteAsync("""
             INSERT INTO post_attempts (index_case_id, job_id, attempt, outcome, status_code, reason, domain, version, engine, host)
             VALUES ($1, '7', 0, 'parked', 422, $2, 'trace-redact', 1, 'e4-loader', 'box:2')
             """, caseId, Refusal);
-        var commands = new ViaductCommands(_database, _inbox);
+        var commands = new ViaductCommands(_fresh.Database, _fresh.Inbox);
 
         var text = (await commands.SucceedsAsync("trace", "case", $"{caseId}")).Output;
         var json = (await commands.SucceedsAsync("trace", "person", $"{personId}", "--json")).Output;
@@ -129,7 +126,7 @@ public sealed class TraceTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_items_and_kinds_are_refused()
     {
-        var commands = new ViaductCommands(_database, _inbox);
+        var commands = new ViaductCommands(_fresh.Database, _fresh.Inbox);
 
         var missing = await commands.RunAsync("trace", "case", "424242");
         Assert.Equal(1, missing.ExitCode);
@@ -144,7 +141,7 @@ public sealed class TraceTests : IAsyncLifetime
     {
         using var file = new TempFile();
         await commands.SucceedsAsync("generate", "--rows", "40", "--seed", "21", "--bad-share", "0.05", "--out", file.Path);
-        var e1 = await InProcessEngines.StartE1Async(_database, _inbox);
+        var e1 = await InProcessEngines.StartE1Async(_fresh.Database, _fresh.Inbox);
         try
         {
             await commands.SucceedsAsync("upload", file.Path, "--key", "inbox/trace.txt", "--wait", "--timeout", "00:01:00");
@@ -154,8 +151,8 @@ public sealed class TraceTests : IAsyncLifetime
             await EngineHosts.StopAsync(e1);
         }
 
-        await InProcessEngines.TransformAllAsync(_database);
-        await using (var outbound = await OutboundPipeline.StartAsync(_database, _commCare))
+        await InProcessEngines.TransformAllAsync(_fresh.Database);
+        await using (var outbound = await OutboundPipeline.StartAsync(_fresh.Database, _commCare))
         {
             Assert.True(await outbound.EnqueueAllAsync() > 0);
             await outbound.StartE4Async();
@@ -163,21 +160,21 @@ public sealed class TraceTests : IAsyncLifetime
         }
 
         // E5's first pull brings our posts back unchanged; a person then edits one case in CommCare, and the next pull takes it.
-        await EngineHosts.SyncAllAsync(_database, _commCare);
-        var posted = await _database.ScalarAsync<string>(
+        await EngineHosts.SyncAllAsync(_fresh.Database, _commCare);
+        var posted = await _fresh.Database.ScalarAsync<string>(
             "SELECT posted_domain || '|' || external_id FROM index_cases WHERE post_state = 'posted' AND case_id IS NOT NULL ORDER BY id LIMIT 1");
         var (domain, externalId) = (posted.Split('|')[0], posted.Split('|')[1]);
         await _commCare.UpsertAsync(domain, new[]
         {
             new { external_id = externalId, properties = new Dictionary<string, string> { ["contact_phone_number"] = "5550142" } },
         });
-        await EngineHosts.SyncAllAsync(_database, _commCare);
+        await EngineHosts.SyncAllAsync(_fresh.Database, _commCare);
     }
 
     /// <summary>The traced person's name and date of birth, and the case's address and phone, as the database holds them.</summary>
     private async Task<List<string>> PatientDataAsync(long personId, long caseId)
     {
-        var values = await _database.ScalarAsync<string[]>("""
+        var values = await _fresh.Database.ScalarAsync<string[]>("""
             SELECT ARRAY[p.last_name, p.first_name, to_char(p.date_of_birth, 'YYYY-MM-DD'), to_char(p.date_of_birth, 'MM/DD/YYYY'),
                          upper(to_char(p.date_of_birth, 'DDMonYYYY')),
                          c.properties->>'last_name', c.properties->>'first_name', c.properties->>'full_name', c.properties->>'dob',

@@ -1,9 +1,10 @@
 using Viaduct.Shared.Eclrs;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class BadInputTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class BadInputTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task A_bad_header_fails_the_whole_file_with_the_reason_and_deletes_its_message()

@@ -4,7 +4,7 @@ using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class ConcurrencyTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class ConcurrencyTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task Two_hosts_racing_on_overlapping_and_identical_files_store_every_row_exactly_once()

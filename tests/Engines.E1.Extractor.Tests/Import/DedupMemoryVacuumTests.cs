@@ -1,8 +1,9 @@
 using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class DedupMemoryVacuumTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class DedupMemoryVacuumTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task An_import_that_adds_many_rows_vacuums_abouts_and_a_small_one_does_not()

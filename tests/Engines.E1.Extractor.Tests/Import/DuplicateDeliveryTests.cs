@@ -1,9 +1,10 @@
 using Amazon.SQS.Model;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class DuplicateDeliveryTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class DuplicateDeliveryTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task The_same_file_under_another_key_is_recorded_as_a_duplicate_delivery_and_adds_no_rows()

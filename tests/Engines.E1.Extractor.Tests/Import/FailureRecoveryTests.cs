@@ -5,7 +5,7 @@ using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class FailureRecoveryTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class FailureRecoveryTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task A_host_killed_mid_file_leaves_nothing_behind_and_the_restarted_host_imports_it_exactly_once()

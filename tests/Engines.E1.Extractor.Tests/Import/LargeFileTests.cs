@@ -1,10 +1,11 @@
 using Viaduct.Engines.E1.Extractor.Tests.Support;
 using Viaduct.Samples;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
 /// <summary>Files of several thousand rows, so every path of the chunked import runs: looked-up chunks, chunks copied straight, and the switch between them.</summary>
-public sealed class LargeFileTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class LargeFileTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task A_large_export_and_its_overlapping_successor_store_every_row_once()

@@ -4,7 +4,7 @@ using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class LogPrivacyTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class LogPrivacyTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     // What the rows below say about the patient; none of it may reach a log line.
     private static readonly string[] PatientData =

@@ -3,10 +3,11 @@ using Npgsql;
 using Viaduct.Shared.Eclrs;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
 using Viaduct.Shared.Data;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class NewFileTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class NewFileTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task A_new_file_announced_on_the_queue_becomes_rows_statistics_and_a_notification()

@@ -1,9 +1,10 @@
 using Viaduct.Shared.Eclrs;
 using Viaduct.Engines.E1.Extractor.Tests.Support;
+using Viaduct.Testing;
 
 namespace Viaduct.Engines.E1.Extractor.Tests.Import;
 
-public sealed class OverlappingExportTests(E1Fixture fixture) : IClassFixture<E1Fixture>
+public sealed class OverlappingExportTests(DatabaseAndInbox fixture) : IClassFixture<DatabaseAndInbox>
 {
     [Fact]
     public async Task An_overlapping_export_adds_only_its_new_rows_and_moves_last_seen_of_the_others()

@@ -23,7 +23,7 @@ public sealed class E1Host : IAsyncDisposable
     public FileRegistry Registry => _host.Services.GetRequiredService<FileRegistry>();
     public LastSeenCompactor Compactor => _host.Services.GetRequiredService<LastSeenCompactor>();
 
-    public static IDictionary<string, string?> Settings(E1Fixture fixture) => new Dictionary<string, string?>
+    public static IDictionary<string, string?> Settings(DatabaseAndInbox fixture) => new Dictionary<string, string?>
     {
         ["ConnectionStrings:Viaduct"] = fixture.Database.ConnectionString,
         ["Aws:ServiceUrl"] = fixture.Inbox.ServiceUrl,
@@ -39,7 +39,7 @@ public sealed class E1Host : IAsyncDisposable
         ["E1:SweepGracePeriod"] = "00:00:00",
     };
 
-    public static async Task<E1Host> StartAsync(E1Fixture fixture, LogCapture? logs = null, Action<IDictionary<string, string?>>? configure = null)
+    public static async Task<E1Host> StartAsync(DatabaseAndInbox fixture, LogCapture? logs = null, Action<IDictionary<string, string?>>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         var settings = Settings(fixture);

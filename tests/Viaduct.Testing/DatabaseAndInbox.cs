@@ -1,9 +1,12 @@
-using Viaduct.Testing;
+using Xunit;
 
-namespace Viaduct.Engines.E1.Extractor.Tests.Support;
+namespace Viaduct.Testing;
 
-/// <summary>A database and an inbox (bucket + queue + dead-letter queue) of the test class's own.</summary>
-public sealed class E1Fixture : IAsyncLifetime
+/// <summary>
+/// A database and an inbox (bucket + queue + dead-letter queue) of their own: a class fixture for tests that share
+/// them, or a field of a test class that wants a fresh pair for every test.
+/// </summary>
+public sealed class DatabaseAndInbox : IAsyncLifetime
 {
     public ViaductDatabase Database { get; } = new();
     public S3Inbox Inbox { get; } = new();
