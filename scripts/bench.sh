@@ -5,7 +5,7 @@
 #   scripts/bench.sh                   E1, then E2, then E4, then E5, each with its defaults
 #   scripts/bench.sh e1 [OPTIONS]      E1 only: psql \copy and E1 on the same synthetic ECLRS file, then E1 on a
 #                                      file that repeats most of it (on a PostgreSQL started moments before, the
-#                                      first run's new-file figure is its slowest: read a second run)
+#                                      first run's new-file figure can be its slowest: read a second run)
 #         [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
 #         [--timeout 1800] [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
 #   scripts/bench.sh e2 [OPTIONS]      E2 only: results/s on 100,000 results loaded through E1, then the pick-up
