@@ -10,15 +10,22 @@ namespace Viaduct.Dashboard;
 /// request over loopback), others only with the configured user and password (HTTP Basic). A refused request gets a
 /// Basic challenge; with no credentials configured only loopback is let in.
 /// </summary>
-public sealed class DashboardAccess(string? username, string? password) : IDashboardAuthorizationFilter
+/// <remarks>
+/// A reverse proxy on this machine makes every request arrive over loopback. One that says so (a <c>Forwarded</c>,
+/// <c>X-Forwarded-For</c> or <c>X-Real-IP</c> header) relays someone else, who is asked for the credentials; for a
+/// proxy that adds none of them, <paramref name="trustLoopback"/> false asks everyone.
+/// </remarks>
+public sealed class DashboardAccess(string? username, string? password, bool trustLoopback = true) : IDashboardAuthorizationFilter
 {
     public const string Challenge = "Basic realm=\"Viaduct\"";
+
+    private static readonly string[] ProxyHeaders = ["Forwarded", "X-Forwarded-For", "X-Real-IP"];
 
     /// <summary>The one rule. When it refuses, the response carries the challenge; the caller answers 401.</summary>
     public bool Allows(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (IsLoopback(http.Connection.RemoteIpAddress))
+        if (trustLoopback && IsLoopback(http.Connection.RemoteIpAddress) && !IsRelayed(http.Request))
         {
             return true;
         }
@@ -40,6 +47,8 @@ public sealed class DashboardAccess(string? username, string? password) : IDashb
     }
 
     private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+
+    private static bool IsRelayed(HttpRequest request) => ProxyHeaders.Any(request.Headers.ContainsKey);
 
     private static bool HasCredentials(HttpRequest request, string username, string password)
     {

@@ -33,7 +33,7 @@ public static class ViaductDashboardHostExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ViaductDashboardOptions>>().Value;
-            return new DashboardAccess(options.Username, options.Password);
+            return new DashboardAccess(options.Username, options.Password, options.TrustLoopback);
         });
         builder.Services.AddSingleton<StatusReader>();
 

@@ -15,6 +15,12 @@ public sealed class ViaductDashboardOptions
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Whether a request over loopback that no proxy relayed gets in without credentials. Turn it off behind a proxy on
+    /// this machine that does not say whom it relays (no <c>Forwarded</c> or <c>X-Forwarded-For</c> header).
+    /// </summary>
+    public bool TrustLoopback { get; set; } = true;
+
     /// <summary>How often the operator page reads the status again.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -36,6 +42,11 @@ public sealed class ViaductDashboardOptions
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
             yield return $"{Section}:Username and {Section}:Password are set together";
+        }
+
+        if (!TrustLoopback && string.IsNullOrEmpty(Username))
+        {
+            yield return $"{Section}:TrustLoopback off needs {Section}:Username and {Section}:Password, or nobody gets in";
         }
 
         if (Username?.Contains(':', StringComparison.Ordinal) == true)

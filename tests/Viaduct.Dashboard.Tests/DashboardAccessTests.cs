@@ -81,6 +81,66 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
         }
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "203.0.113.7")]
+    [InlineData("Forwarded", "for=203.0.113.7;proto=https")]
+    [InlineData("X-Real-IP", "203.0.113.7")]
+    public async Task On_loopback_a_request_a_proxy_relays_wants_the_credentials(string header, string value)
+    {
+        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
+        {
+            s["Dashboard:Username"] = "operator";
+            s["Dashboard:Password"] = "s3cret-pass";
+        });
+        using var http = host.NewClient();
+
+        foreach (var path in GuardedPaths)
+        {
+            using var relayed = new HttpRequestMessage(HttpMethod.Get, path);
+            relayed.Headers.TryAddWithoutValidation(header, value);
+            using var refused = await http.SendAsync(relayed);
+            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{path} relayed without credentials answered {(int)refused.StatusCode}");
+
+            using var relayedWithCredentials = new HttpRequestMessage(HttpMethod.Get, path);
+            relayedWithCredentials.Headers.TryAddWithoutValidation(header, value);
+            relayedWithCredentials.Headers.Authorization = Basic("operator", "s3cret-pass");
+            using var allowed = await http.SendAsync(relayedWithCredentials);
+            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} relayed with the right credentials answered {(int)allowed.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task With_loopback_not_trusted_a_request_from_this_machine_wants_the_credentials_too()
+    {
+        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
+        {
+            s["Dashboard:Username"] = "operator";
+            s["Dashboard:Password"] = "s3cret-pass";
+            s["Dashboard:TrustLoopback"] = "false";
+        });
+        using var http = host.NewClient();
+
+        foreach (var path in GuardedPaths)
+        {
+            using var anonymous = await http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{path} without credentials answered {(int)anonymous.StatusCode}");
+
+            using var right = new HttpRequestMessage(HttpMethod.Get, path);
+            right.Headers.Authorization = Basic("operator", "s3cret-pass");
+            using var allowed = await http.SendAsync(right);
+            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} with the right credentials answered {(int)allowed.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Loopback_not_trusted_without_credentials_stops_the_host_at_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            DashboardHost.StartAsync(database.ConnectionString, s => s["Dashboard:TrustLoopback"] = "false"));
+
+        Assert.Contains("Dashboard:TrustLoopback off needs Dashboard:Username and Dashboard:Password", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_user_without_a_password_stops_the_host_at_start()
     {
