@@ -50,19 +50,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
 
         foreach (var path in GuardedPaths)
         {
-            using var anonymous = await http.GetAsync(new Uri(path, UriKind.Relative));
-            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{path} without credentials answered {(int)anonymous.StatusCode}");
-            Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
-
-            using var wrong = new HttpRequestMessage(HttpMethod.Get, path);
-            wrong.Headers.Authorization = Basic("operator", "guess");
-            using var refused = await http.SendAsync(wrong);
-            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{path} with a wrong password answered {(int)refused.StatusCode}");
-
-            using var right = new HttpRequestMessage(HttpMethod.Get, path);
-            right.Headers.Authorization = Basic("operator", "s3cret-pass");
-            using var allowed = await http.SendAsync(right);
-            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} with the right credentials answered {(int)allowed.StatusCode}");
+            await AssertWantsTheCredentialsAsync(http, path);
         }
     }
 
@@ -96,16 +84,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
 
         foreach (var path in GuardedPaths)
         {
-            using var relayed = new HttpRequestMessage(HttpMethod.Get, path);
-            relayed.Headers.TryAddWithoutValidation(header, value);
-            using var refused = await http.SendAsync(relayed);
-            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{path} relayed without credentials answered {(int)refused.StatusCode}");
-
-            using var relayedWithCredentials = new HttpRequestMessage(HttpMethod.Get, path);
-            relayedWithCredentials.Headers.TryAddWithoutValidation(header, value);
-            relayedWithCredentials.Headers.Authorization = Basic("operator", "s3cret-pass");
-            using var allowed = await http.SendAsync(relayedWithCredentials);
-            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} relayed with the right credentials answered {(int)allowed.StatusCode}");
+            await AssertWantsTheCredentialsAsync(http, path, request => request.Headers.TryAddWithoutValidation(header, value));
         }
     }
 
@@ -122,13 +101,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
 
         foreach (var path in GuardedPaths)
         {
-            using var anonymous = await http.GetAsync(new Uri(path, UriKind.Relative));
-            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{path} without credentials answered {(int)anonymous.StatusCode}");
-
-            using var right = new HttpRequestMessage(HttpMethod.Get, path);
-            right.Headers.Authorization = Basic("operator", "s3cret-pass");
-            using var allowed = await http.SendAsync(right);
-            Assert.True(allowed.StatusCode == HttpStatusCode.OK, $"{path} with the right credentials answered {(int)allowed.StatusCode}");
+            await AssertWantsTheCredentialsAsync(http, path);
         }
     }
 
@@ -148,6 +121,28 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
             DashboardHost.StartAsync(database.ConnectionString, s => s["Dashboard:Username"] = "operator"));
 
         Assert.Contains("Dashboard:Username and Dashboard:Password are set together", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Refused with a Basic challenge without credentials and with a wrong password; let in with the right ones.</summary>
+    private static async Task AssertWantsTheCredentialsAsync(HttpClient http, string path, Action<HttpRequestMessage>? relay = null)
+    {
+        foreach (var (credentials, expected, what) in new (AuthenticationHeaderValue?, HttpStatusCode, string)[]
+        {
+            (null, HttpStatusCode.Unauthorized, "without credentials"),
+            (Basic("operator", "guess"), HttpStatusCode.Unauthorized, "with a wrong password"),
+            (Basic("operator", "s3cret-pass"), HttpStatusCode.OK, "with the right credentials"),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            relay?.Invoke(request);
+            request.Headers.Authorization = credentials;
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == expected, $"{path} {what} answered {(int)response.StatusCode}");
+            if (expected == HttpStatusCode.Unauthorized)
+            {
+                Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+            }
+        }
     }
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>
