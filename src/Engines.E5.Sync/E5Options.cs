@@ -10,6 +10,14 @@ public sealed class E5Options
     /// <summary>How often each participating domain is pulled (from the end of its last pull).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How far before its stored cursor each pull of a domain starts. Zero fits a server that lists every change as soon
+    /// as it is stamped. CommCare HQ lists cases from a search index that can lag behind, and a change stamped before
+    /// the cursor but listed only later would be missed: set this to the longest lag. The window is read again on
+    /// every pull, which changes nothing already applied.
+    /// </summary>
+    public TimeSpan CursorOverlap { get; set; } = TimeSpan.Zero;
+
     /// <summary>Cases asked for per page of the changes list (CommCare HQ allows up to 5,000). Each page is applied in one transaction.</summary>
     [Range(1, 5_000)]
     public int PageSize { get; set; } = 1_000;
@@ -35,6 +43,11 @@ public sealed class E5Options
         if (PollInterval <= TimeSpan.Zero)
         {
             yield return $"E5:PollInterval must be positive (was {PollInterval})";
+        }
+
+        if (CursorOverlap < TimeSpan.Zero || CursorOverlap > TimeSpan.FromDays(1))
+        {
+            yield return $"E5:CursorOverlap must be between 00:00:00 and 1.00:00:00 (was {CursorOverlap})";
         }
 
         if (ClaimInterval <= TimeSpan.Zero)

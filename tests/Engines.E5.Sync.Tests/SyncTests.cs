@@ -79,6 +79,34 @@ public sealed class SyncTests
         Assert.Equal(0L, await world.ReadyForE3Async());
     }
 
+    [Theory]
+    [InlineData("00:00:00", false)]
+    [InlineData("00:10:00", true)]
+    public async Task A_change_listed_late_with_a_stamp_behind_the_cursor_is_read_only_within_the_overlap(string overlap, bool read)
+    {
+        await using var world = await SyncWorld.StartAsync();
+        var domain = CommCareFixture.NewDomain();
+        await world.AddCountyAsync("91010", domain);
+        var ids = await world.SeedPostedCasesAsync("91010", domain, 3);
+        var e5 = await world.StartE5Async(s => s["E5:CursorOverlap"] = overlap);
+        await SyncWorld.SyncAllAsync(e5);
+
+        // The server stamped the change a second before the cursor but lists it only now, as a lagging search index does.
+        var externalId = await world.Database.ScalarAsync<string>("SELECT external_id FROM index_cases WHERE id = $1", ids[0]);
+        await world.EditRemotelyAsync(domain, externalId, new() { ["address_city"] = "Cohoes" });
+        Assert.Equal(1L, await world.Database.ScalarAsync<long>("""
+            WITH backdated AS (
+                UPDATE commcare.cases SET server_last_modified = (SELECT cursor FROM sync_cursors WHERE domain = $1) - interval '1 second'
+                WHERE domain = $1 AND external_id = $2 RETURNING 1)
+            SELECT count(*) FROM backdated
+            """, domain, externalId));
+
+        await SyncWorld.SyncAllAsync(e5);
+        var city = await world.Database.ScalarAsync<string?>("SELECT properties->>'address_city' FROM index_cases WHERE id = $1", ids[0]);
+        Assert.Equal(read, city == "Cohoes");
+        Assert.Equal(0L, await world.ReadyForE3Async());
+    }
+
     [Fact]
     public async Task A_pull_failing_on_a_later_page_keeps_the_pages_before_it_and_the_next_pull_starts_there()
     {

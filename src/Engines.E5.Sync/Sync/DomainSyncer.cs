@@ -104,7 +104,8 @@ public sealed class DomainSyncer(
         using var scope = logger.BeginBatch($"sync-{runId}");
         try
         {
-            var url = commCare.ChangesUri(domain, cursor is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null, _options.PageSize);
+            var from = cursor is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) - _options.CursorOverlap : (DateTimeOffset?)null;
+            var url = commCare.ChangesUri(domain, from, _options.PageSize);
             while (true)
             {
                 var page = await commCare.GetPageAsync(domain, url, cancellationToken);
