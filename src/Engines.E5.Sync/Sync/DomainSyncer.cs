@@ -116,8 +116,9 @@ public sealed class DomainSyncer(
                 {
                     var last = page.Cases.Max(x => x.ServerLastModified).UtcDateTime;
                     // Within the pull, the next page may hold more cases of the last one's stamp: start there. At the end,
-                    // every case of that stamp has been read (CommCare stamps each change of a domain later than the one
-                    // before, and commits in stamp order), so the next pull starts just after it and reads nothing twice.
+                    // every case of that stamp has been read (the server stamps each change of a domain later than the one
+                    // before and lists it once stamped), so the next pull starts just after it and reads nothing twice;
+                    // where a server lists changes late, E5:CursorOverlap starts the next pull earlier.
                     pageCursor = page.Next is null ? last.AddTicks(10) : last;
                 }
 
