@@ -7,7 +7,7 @@
 #                                      file that repeats most of it (on a PostgreSQL started moments before, the
 #                                      first run's new-file figure can be its slowest: read a second run)
 #         [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0]
-#         [--timeout 1800] [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
+#         [--timeout 1800] [--warm-up-rows 20000] [--dedup-memory 0] [--e1-dir DIR] [--pg-set name=value,...]
 #   scripts/bench.sh e2 [OPTIONS]      E2 only: results/s on 100,000 results loaded through E1, then the pick-up
 #                                      latency from E1's commit to E2's first claim over 40 small files
 #         [--rows 100000] [--seed 1] [--batch-size N] [--replicas 1] [--latency-files 40] [--latency-rows 100-200]

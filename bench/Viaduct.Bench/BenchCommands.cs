@@ -20,7 +20,7 @@ internal static class BenchCommands
               Reads an ECLRS file with E1's reader: rows, bad rows, distinct row checksums, counties, speed.
 
           e1 [--rows 300000] [--duplicate-share 0.95] [--seed 1] [--version 3] [--bad-share 0] [--timeout 1800]
-             [--warm-up-rows 20000] [--e1-dir DIR] [--pg-set name=value,...]
+             [--warm-up-rows 20000] [--dedup-memory 0] [--e1-dir DIR] [--pg-set name=value,...]
               In one run: migrate a fresh database, time psql \copy of a new file into a bare table, run the real
               E1 engine as its own process on the same file and on a file with the duplicate share, and print the
               figures against the targets. Needs VIADUCT_TEST_POSTGRES (or ConnectionStrings__Viaduct),
@@ -28,7 +28,8 @@ internal static class BenchCommands
               The engine first imports a small warm-up file of another seed (--warm-up-rows 0 to skip), so
               that file A is measured with the engine's hot paths already compiled by the JIT.
               --pg-set applies ALTER DATABASE ... SET to the bench database before E1 starts (experiments such
-              as work_mem=256MB,jit=off).
+              as work_mem=256MB,jit=off). --dedup-memory N first fills abouts with N checksums of earlier
+              exports, as a deployment's dedup memory is after months.
 
           e2 [--rows 100000] [--seed 1] [--version 3] [--batch-size N] [--replicas 1] [--latency-files 40] [--latency-rows 100-200]
              [--max-pause-ms 500] [--timeout 900] [--e1-dir DIR] [--e2-dir DIR] [--pg-set name=value,...]
@@ -104,7 +105,7 @@ internal static class BenchCommands
                     var e5 = BenchArguments.Parse(rest, E5BenchmarkSettings.Options, E5BenchmarkSettings.Flags);
                     return await E5Benchmark.RunAsync(E5BenchmarkSettings.From(e5), cancellation.Token);
                 case "e1":
-                    var e1 = BenchArguments.Parse(rest, ["rows", "duplicate-share", "seed", "version", "bad-share", "timeout", "e1-dir", "pg-set", "warm-up-rows"], []);
+                    var e1 = BenchArguments.Parse(rest, ["rows", "duplicate-share", "seed", "version", "bad-share", "timeout", "e1-dir", "pg-set", "warm-up-rows", "dedup-memory"], []);
                     return await E1Benchmark.RunAsync(E1BenchmarkSettings.From(e1), cancellation.Token);
                 default:
                     throw new UsageException($"unknown command '{args[0]}'");

@@ -8,7 +8,7 @@ namespace Viaduct.Bench;
 
 internal sealed record E1BenchmarkSettings(
     int Rows, double DuplicateShare, int Seed, EclrsVersion Version, double BadShare, TimeSpan Timeout, string? E1Directory,
-    IReadOnlyList<(string Name, string Value)> DatabaseSettings, int WarmUpRows)
+    IReadOnlyList<(string Name, string Value)> DatabaseSettings, int WarmUpRows, int DedupMemory)
 {
     public static E1BenchmarkSettings From(BenchArguments arguments) => new(
         arguments.Int("rows", 300_000, 1, 50_000_000),
@@ -19,7 +19,8 @@ internal sealed record E1BenchmarkSettings(
         TimeSpan.FromSeconds(arguments.Int("timeout", 1800, 10, 86_400)),
         arguments.String("e1-dir"),
         ParseDatabaseSettings(arguments.String("pg-set")),
-        arguments.Int("warm-up-rows", 20_000, 0, 1_000_000));
+        arguments.Int("warm-up-rows", 20_000, 0, 1_000_000),
+        arguments.Int("dedup-memory", 0, 0, 100_000_000));
 
     // "work_mem=256MB,jit=off" -> ALTER DATABASE ... SET for the engine's sessions (an experiment, not the default).
     internal static List<(string Name, string Value)> ParseDatabaseSettings(string? text)
@@ -80,6 +81,12 @@ internal static class E1Benchmark
             database = await BenchDatabase.PrepareAsync(admin, keep: false, settings.DatabaseSettings, report, cancellationToken);
 
             Progress($"database {database.Name} migrated");
+            if (settings.DedupMemory > 0)
+            {
+                var seconds = await FillDedupMemoryAsync(database, settings.DedupMemory, cancellationToken);
+                report.Setting("dedup memory before file A", $"{settings.DedupMemory.ToString("N0", Inv)} checksums of earlier exports (made in {seconds.ToString("N0", Inv)} s)");
+                Progress("dedup memory filled");
+            }
 
             // (b) file A: all rows new; file B: the duplicate share of A's rows, the rest new
             var fileA = Path.Combine(temp.FullName, "a.txt");
@@ -219,6 +226,38 @@ internal static class E1Benchmark
     }
 
     /// <summary>The real E1 engine on the benchmark's database and inbox (its sweep off: the benchmark's events are all it needs).</summary>
+    /// <summary>
+    /// The dedup memory as a deployment has it after months of exports: checksums no benchmark file shares, under a
+    /// processed file of their own, vacuumed as E1 leaves it after a big import. Inserted in key order for speed, the
+    /// index would come out with full leaves, which the first claim would split nearly all; it is rebuilt with leaves
+    /// 70% full, about as years of inserts in random key order leave them.
+    /// </summary>
+    private static async Task<double> FillDedupMemoryAsync(BenchDatabase database, int checksums, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        await database.ExecuteAsync($"""
+            WITH earlier AS (
+                INSERT INTO files (bucket, object_key, etag, state, processing_at, processed_at)
+                VALUES ('bench', 'earlier-exports', 'bench', 'processed', now(), now()) RETURNING id)
+            INSERT INTO abouts (checksum, first_file_id, last_file_id)
+            SELECT c, e.id, e.id FROM earlier e,
+                LATERAL (SELECT sha256(('bench-dedup-memory-' || i)::bytea) AS c FROM generate_series(1, {checksums}) i ORDER BY 1) k
+            """, cancellationToken);
+        await database.ExecuteAsync("ALTER INDEX pk_abouts SET (fillfactor = 70); REINDEX INDEX pk_abouts", cancellationToken);
+        await database.ExecuteAsync("VACUUM (ANALYZE) abouts", cancellationToken);
+        try
+        {
+            // Written out now, not by a checkpoint in the middle of the runs measured next.
+            await database.ExecuteAsync("CHECKPOINT", cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            Progress("no CHECKPOINT (needs a superuser or pg_checkpoint): the fill may still be written out during the runs");
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+
     internal static EngineProcess StartE1(string directory, BenchDatabase database, BenchInbox inbox, string serviceUrl, string region) =>
         EngineProcess.Start(EngineKind.E1, directory, new Dictionary<string, string>(StringComparer.Ordinal)
         {
