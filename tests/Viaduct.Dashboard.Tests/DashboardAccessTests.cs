@@ -17,11 +17,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
     [Fact]
     public async Task On_loopback_the_pages_answer_without_credentials()
     {
-        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
-        {
-            s["Dashboard:Username"] = "operator";
-            s["Dashboard:Password"] = "s3cret-pass";
-        });
+        await using var host = await StartWithCredentialsAsync();
         using var http = host.NewClient();
 
         foreach (var path in GuardedPaths)
@@ -40,12 +36,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
     [Fact]
     public async Task From_another_address_the_pages_want_the_configured_credentials()
     {
-        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
-        {
-            s["urls"] = $"http://{NonLoopbackAddress()}:0";
-            s["Dashboard:Username"] = "operator";
-            s["Dashboard:Password"] = "s3cret-pass";
-        });
+        await using var host = await StartWithCredentialsAsync(s => s["urls"] = $"http://{NonLoopbackAddress()}:0");
         using var http = host.NewClient();
 
         foreach (var path in GuardedPaths)
@@ -75,11 +66,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
     [InlineData("X-Real-IP", "203.0.113.7")]
     public async Task On_loopback_a_request_a_proxy_relays_wants_the_credentials(string header, string value)
     {
-        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
-        {
-            s["Dashboard:Username"] = "operator";
-            s["Dashboard:Password"] = "s3cret-pass";
-        });
+        await using var host = await StartWithCredentialsAsync();
         using var http = host.NewClient();
 
         foreach (var path in GuardedPaths)
@@ -91,12 +78,7 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
     [Fact]
     public async Task With_loopback_not_trusted_a_request_from_this_machine_wants_the_credentials_too()
     {
-        await using var host = await DashboardHost.StartAsync(database.ConnectionString, s =>
-        {
-            s["Dashboard:Username"] = "operator";
-            s["Dashboard:Password"] = "s3cret-pass";
-            s["Dashboard:TrustLoopback"] = "false";
-        });
+        await using var host = await StartWithCredentialsAsync(s => s["Dashboard:TrustLoopback"] = "false");
         using var http = host.NewClient();
 
         foreach (var path in GuardedPaths)
@@ -122,6 +104,15 @@ public sealed class DashboardAccessTests(ViaductDatabase database) : IClassFixtu
 
         Assert.Contains("Dashboard:Username and Dashboard:Password are set together", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The host with the user <c>operator</c> and password <c>s3cret-pass</c>, and any other settings.</summary>
+    private Task<DashboardHost> StartWithCredentialsAsync(Action<IDictionary<string, string?>>? configure = null) =>
+        DashboardHost.StartAsync(database.ConnectionString, s =>
+        {
+            s["Dashboard:Username"] = "operator";
+            s["Dashboard:Password"] = "s3cret-pass";
+            configure?.Invoke(s);
+        });
 
     /// <summary>Refused with a Basic challenge without credentials and with a wrong password; let in with the right ones.</summary>
     private static async Task AssertWantsTheCredentialsAsync(HttpClient http, string path, Action<HttpRequestMessage>? relay = null)
