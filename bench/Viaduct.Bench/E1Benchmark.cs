@@ -225,7 +225,6 @@ internal static class E1Benchmark
         return new PsqlResult(watch.Elapsed.TotalSeconds, $"{output}; {copied.ToString("N0", Inv)} rows in the table");
     }
 
-    /// <summary>The real E1 engine on the benchmark's database and inbox (its sweep off: the benchmark's events are all it needs).</summary>
     /// <summary>
     /// The dedup memory as a deployment has it after months of exports: checksums no benchmark file shares, under a
     /// processed file of their own, vacuumed as E1 leaves it after a big import. Inserted in key order for speed, the
@@ -258,6 +257,7 @@ internal static class E1Benchmark
         return watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The real E1 engine on the benchmark's database and inbox (its sweep off: the benchmark's events are all it needs).</summary>
     internal static EngineProcess StartE1(string directory, BenchDatabase database, BenchInbox inbox, string serviceUrl, string region) =>
         EngineProcess.Start(EngineKind.E1, directory, new Dictionary<string, string>(StringComparer.Ordinal)
         {
