@@ -12,21 +12,21 @@ public static class ValidatedOptions
     /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(
         this IServiceCollection services, string section, Func<TOptions, IEnumerable<string>> problems)
-        where TOptions : class
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
-        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-    }
+        where TOptions : class =>
+        Validated(services.AddOptions<TOptions>().BindConfiguration(section), problems);
 
     /// <summary>The same, bound to a configuration section the caller holds (one not registered in the container).</summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(
         this IServiceCollection services, IConfigurationSection section, Func<TOptions, IEnumerable<string>> problems)
+        where TOptions : class =>
+        Validated(services.AddOptions<TOptions>().Bind(section), problems);
+
+    private static OptionsBuilder<TOptions> Validated<TOptions>(OptionsBuilder<TOptions> bound, Func<TOptions, IEnumerable<string>> problems)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(problems);
-        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
-        return services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        bound.Services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(problems));
+        return bound.ValidateDataAnnotations().ValidateOnStart();
     }
 
     private sealed class ProblemsValidator<TOptions>(Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
