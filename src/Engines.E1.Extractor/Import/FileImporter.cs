@@ -226,10 +226,7 @@ public sealed class FileImporter(
             }
             else
             {
-                while (!lookups.IsEmpty)
-                {
-                    await CopyOldestAsync();
-                }
+                await CopyAllLookedUpAsync();
 
                 // Rows that will not be looked up are copied as they are read: no second parse.
                 if (CopyStraight(ChunkSize) == 0)
@@ -239,11 +236,7 @@ public sealed class FileImporter(
             }
         }
 
-        while (!lookups.IsEmpty)
-        {
-            await CopyOldestAsync();
-        }
-
+        await CopyAllLookedUpAsync();
         await copy.CompleteAsync(cancellationToken);
         return merged;
 
@@ -252,6 +245,14 @@ public sealed class FileImporter(
             var (chunk, known) = await lookups.NextAsync();
             CopyFresh(chunk, known);
             lookups.Return(chunk);
+        }
+
+        async Task CopyAllLookedUpAsync()
+        {
+            while (!lookups.IsEmpty)
+            {
+                await CopyOldestAsync();
+            }
         }
 
         void CopyFresh(RowChunk chunk, bool[] knownRows)
